@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from appeals.two_factor import two_factor
+from casework import ledger as casework_ledger
+from portal import sitemaps as portal_sitemaps
+from portal import views as portal_views
+from search import views as search_views
+
+urlpatterns = [
+    path("admin/two-factor/", two_factor, name="two_factor"),
+    path("admin/ledger/", include((casework_ledger.urlpatterns, "ledger"))),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", portal_sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("healthz", portal_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Every public page lives under a language prefix; "/" is redirected by LocaleMiddleware
+# to the visitor's language (Accept-Language), or to zh-Hant when nothing matches.
+urlpatterns += i18n_patterns(
+    path("search/", search_views.page_search, name="page_search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

@@ -1,0 +1,115 @@
+"""Who may see which cases, and whose personal data (DOMAIN.md "Confidentiality").
+
+Every back-office query of cases starts from cases_visible_to(user), so a case outside a user's
+departments simply does not exist for them (404), in listings, filters and exports alike.
+"""
+
+from . import roles
+from .models import Case, Department, DepartmentMembership, PersonalDataAccess
+
+ALL_CASES_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
+DEPARTMENT_ROLES = (roles.HANDLER, roles.REVIEWER)
+CASEWORK_ROLES = ALL_CASES_ROLES + DEPARTMENT_ROLES
+PERSONAL_DATA_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER)
+
+
+def role_names(user):
+    """The user's role group names, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if not hasattr(user, "_casework_roles"):
+        names = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            names.update(roles.ALL_ROLES)
+        user._casework_roles = frozenset(names)
+    return user._casework_roles
+
+
+def has_role(user, *wanted):
+    return bool(role_names(user).intersection(wanted))
+
+
+def is_casework_staff(user):
+    return has_role(user, *CASEWORK_ROLES)
+
+
+def department_ids(user, role=None):
+    """Departments the user belongs to (as handler or reviewer, or only the given role)."""
+    if not is_casework_staff(user):
+        return set()
+    memberships = DepartmentMembership.objects.filter(user=user)
+    if role:
+        memberships = memberships.filter(role=role)
+    return set(memberships.values_list("department_id", flat=True))
+
+
+def is_member(user, department_id, role):
+    """A handler or reviewer of this department: they hold the role group and the membership."""
+    group = roles.HANDLER if role == DepartmentMembership.Role.HANDLER else roles.REVIEWER
+    if department_id is None or not has_role(user, group):
+        return False
+    if user.is_superuser:
+        return True
+    return department_id in department_ids(user, role)
+
+
+def sees_all_cases(user):
+    return has_role(user, *ALL_CASES_ROLES)
+
+
+def cases_visible_to(user):
+    if sees_all_cases(user):
+        return Case.objects.all()
+    if has_role(user, *DEPARTMENT_ROLES):
+        return Case.objects.filter(department_id__in=department_ids(user))
+    return Case.objects.none()
+
+
+def departments_visible_to(user):
+    if sees_all_cases(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk__in=department_ids(user))
+
+
+def can_see_personal_data(user, case):
+    if has_role(user, *PERSONAL_DATA_ROLES):
+        return True
+    return case.department_id is not None and case.department_id in department_ids(user)
+
+
+def log_personal_data_access(user, case, what):
+    return PersonalDataAccess.objects.create(user=user, case=case, what=str(what)[:200])
+
+
+# --- Masking for listings ----------------------------------------------------------------------
+
+
+def mask_phone(phone):
+    """138****5678: enough to tell two callers apart, not enough to call them."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_name(name):
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name and "*"
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_email(email):
+    local, _at, domain = (email or "").partition("@")
+    if not domain:
+        return "*" * len(local)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_id_number(number):
+    number = (number or "").strip()
+    if len(number) <= 4:
+        return "*" * len(number)
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]

@@ -1,0 +1,98 @@
+"""Files attached to a case: checked by their content, stored privately under a random name."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Attachment, Event
+
+MAX_SIZE = 10 * 1024 * 1024
+
+# Only formats that cannot carry script: no SVG, no HTML, whatever the file claims to be.
+SIGNATURES = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+
+
+def sniff_content_type(head):
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def validate_upload(uploaded):
+    """The file's real type, or ValidationError when it is too big or not an image or PDF."""
+    if uploaded.size > MAX_SIZE:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty."))
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError(_("Only images (JPEG, PNG, GIF, WebP) and PDF documents can be attached."))
+    return content_type
+
+
+# Photos carry EXIF (GPS position, camera serial, owner's name): re-encoded without it. GIFs are
+# left alone (re-encoding would drop animation frames; they carry no EXIF) and so are PDFs.
+REENCODED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def without_metadata(uploaded, content_type):
+    """The upload's pixels only, turned upright as the EXIF orientation said; other files unchanged."""
+    image_format = REENCODED.get(content_type)
+    if image_format is None or getattr(uploaded, "metadata_stripped", False):
+        return uploaded
+    from PIL import Image, ImageOps
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as image:
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                upright = upright.convert("RGB")
+            if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = io.BytesIO()
+            options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+            upright.save(out, format=image_format, **options)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("The image cannot be read.")) from exc
+    cleaned = ContentFile(out.getvalue(), name=uploaded.name)
+    cleaned.metadata_stripped = True
+    return cleaned
+
+
+def add_attachment(case, uploaded, user):
+    content_type = validate_upload(uploaded)
+    uploaded = without_metadata(uploaded, content_type)
+    with transaction.atomic():
+        attachment = Attachment(
+            case=case,
+            original_name=(uploaded.name or "")[-200:],
+            content_type=content_type,
+            size=uploaded.size,
+            uploaded_by=user,
+        )
+        attachment.file.save("upload", uploaded, save=False)
+        attachment.save()
+        Event.objects.create(
+            case=case,
+            actor=user,
+            kind=Event.Kind.ATTACHMENT,
+            text=attachment.display_name,
+            data={"id": attachment.pk},
+        )
+    return attachment

@@ -1,0 +1,83 @@
+"""Encryption at rest for citizens' personal data, and keyed hashes for exact lookups.
+
+Keys come from the environment (PERSONAL_DATA_KEYS, comma-separated Fernet keys, newest first).
+Every key in the list can decrypt; only the first encrypts. Rotating means putting a new key first,
+running `manage.py rotate_personal_data_key`, then dropping the old key from the list.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.encoding import force_bytes
+
+PREFIX = "enc1:"
+
+
+def derived_key(purpose):
+    """A key derived from SECRET_KEY, for development and tests only (production sets real keys)."""
+    digest = hashlib.sha256(force_bytes(f"{purpose}:{settings.SECRET_KEY}")).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+@cache
+def _fernet():
+    keys = list(settings.PERSONAL_DATA_KEYS) or [derived_key("personal-data")]
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "PERSONAL_DATA_KEYS must hold Fernet keys (32 url-safe base64 bytes)."
+        ) from exc
+
+
+@receiver(setting_changed)
+def _forget_keys(setting, **kwargs):
+    if setting in {"PERSONAL_DATA_KEYS", "SECRET_KEY"}:
+        _fernet.cache_clear()
+
+
+def encrypt(text):
+    if text in (None, ""):
+        return text
+    return PREFIX + _fernet().encrypt(force_bytes(text)).decode()
+
+
+def decrypt(stored):
+    if stored in (None, "") or not stored.startswith(PREFIX):
+        # Plain values predate encryption (or are anonymised placeholders); they read as they are.
+        return stored
+    try:
+        return _fernet().decrypt(stored[len(PREFIX) :].encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("Personal data cannot be decrypted with the configured keys.") from exc
+
+
+def normalise_for_lookup(value, kind):
+    value = (value or "").strip()
+    if kind == "phone":
+        digits = re.sub(r"\D", "", value)
+        # +86 / 0086 prefixes name the same mobile number as the bare eleven digits.
+        for country in ("0086", "86"):
+            if digits.startswith(country) and len(digits) == len(country) + 11:
+                digits = digits[len(country) :]
+        return digits
+    if kind == "email":
+        return value.lower()
+    return value
+
+
+def lookup_hash(value, kind):
+    """A keyed hash, so staff can find cases by exact phone or e-mail without decrypting every row."""
+    normalised = normalise_for_lookup(value, kind)
+    if not normalised:
+        return ""
+    key = force_bytes(settings.PERSONAL_DATA_HASH_KEY or derived_key("personal-data-hash"))
+    return hmac.new(key, force_bytes(f"{kind}:{normalised}"), hashlib.sha256).hexdigest()

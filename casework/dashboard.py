@@ -1,0 +1,276 @@
+"""The statistics dashboard and the assessment (考核) in the Wagtail admin.
+
+Both are scoped by role: department staff see their departments only, the roles that see every
+case see every department. Figures come from casework.statistics and casework.assessment.
+"""
+
+import csv
+from io import BytesIO
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import access, assessment, roles, statistics
+from .charts import bar_chart, line_chart
+from .models import Category, Channel, Department, Status
+
+ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
+MAX_PERIOD_DAYS = 366 * 5
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"), queryset=Department.objects.none(), required=False
+    )
+    grain = forms.ChoiceField(
+        label=gettext_lazy("Group by"),
+        required=False,
+        choices=[
+            ("day", gettext_lazy("Day")),
+            ("week", gettext_lazy("Week")),
+            ("month", gettext_lazy("Month")),
+        ],
+    )
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        if start and end and (end - start).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError(_("Choose a period of at most five years."))
+        return data
+
+    def period(self):
+        """(start, end, department or None, grain): this month unless valid values were given; a
+        value that is not valid (a date that is not one, a department out of reach) is left out."""
+        today = timezone.localdate()
+        start, end = today.replace(day=1), today
+        department, grain = None, ""
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+            if not self.non_field_errors():
+                end = data.get("end") or end
+                start = data.get("start") or min(start, end)
+            department = data.get("department")
+            grain = data.get("grain") or ""
+        grain = grain or ("day" if (end - start).days <= 62 else "month")
+        return start, end, department, grain
+
+
+def scope(user, department=None):
+    """The departments whose figures the user may see (None: everything, unrouted cases included)."""
+    if access.sees_all_cases(user):
+        return None if department is None else [department]
+    own = list(access.departments_visible_to(user))
+    if department is not None:
+        return [department] if department in own else []
+    return own
+
+
+def _percent(value):
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@never_cache
+def dashboard(request):
+    if not access.is_casework_staff(request.user):
+        raise PermissionDenied
+    statistics.request_refresh()
+    visible = access.departments_visible_to(request.user)
+    form = PeriodForm(request.GET or None, departments=visible)
+    start, end, department, grain = form.period()
+    departments = scope(request.user, department)
+    figures = statistics.dashboard_figures(start, end, departments, grain)
+    names = dict(Department.objects.values_list("pk", "name"))
+
+    def rows(counts, labels):
+        return [(str(labels.get(key, key)), value) for key, value in counts.items()]
+
+    tables = [
+        ("category", _("Cases by category"), rows(figures["by_category"], dict(Category.choices))),
+        ("channel", _("Cases by channel"), rows(figures["by_channel"], dict(Channel.choices))),
+        ("status", _("Cases by status"), rows(figures["by_status"], dict(Status.choices))),
+        (
+            "department",
+            _("Cases by department"),
+            [(names.get(pk, _("Not routed yet")), n) for pk, n in figures["by_department"].items()],
+        ),
+        ("topics", _("Hot topics (cases mentioning the term)"), figures["hot_topics"]),
+    ]
+    tables = [(key, title, items, bar_chart(items)) for key, title, items in tables]
+    trend = [(str(period)[:10], received, replied) for period, received, replied in figures["trend"]]
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "figures": figures,
+        "tables": tables,
+        "trend": trend,
+        "trend_chart": line_chart(
+            [(p, (received, replied)) for p, received, replied in trend], (_("Received"), _("Replied"))
+        ),
+        "on_time": [
+            (label, done, on_time, _percent(rate)) for _n, label, done, on_time, rate in figures["on_time"]
+        ],
+        "on_time_chart": bar_chart(
+            (str(label), round(rate * 100, 1) if rate is not None else None)
+            for _n, label, _d, _o, rate in figures["on_time"]
+        ),
+        "rates": [
+            (_("Satisfied or basically satisfied"), _percent(figures["satisfaction"]["rate"])),
+            (_("Reopened after the reply"), _percent(figures["reopen_rate"])),
+            (_("Re-routed"), _percent(figures["reroute_rate"])),
+        ],
+        "handling": figures["handling_time"],
+    }
+    return render(request, "casework/dashboard.html", context)
+
+
+# --- Assessment ----------------------------------------------------------------------------------
+
+
+def assessment_departments(user):
+    if access.has_role(user, *ASSESSMENT_ALL_ROLES):
+        return Department.objects.all()
+    if access.has_role(user, roles.REVIEWER):
+        return Department.objects.filter(pk__in=access.department_ids(user, "reviewer"))
+    raise PermissionDenied
+
+
+def _assessment(request):
+    allowed = assessment_departments(request.user)
+    form = PeriodForm(request.GET or None, departments=allowed)
+    start, end, department, _grain = form.period()
+    departments = [department] if department is not None else allowed
+    by_department, by_handler = assessment.assess(start, end, departments)
+    return form, start, end, by_department, by_handler
+
+
+def _formatted(rows):
+    return [
+        (name, [assessment.format_value(key, values[key]) for key, _label in assessment.INDICATORS])
+        for name, values in rows
+    ]
+
+
+@never_cache
+def assessment_view(request):
+    form, start, end, by_department, by_handler = _assessment(request)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "casework/assessment.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "headers": [label for _key, label in assessment.INDICATORS],
+            "departments": _formatted(by_department),
+            "handlers": _formatted(by_handler),
+            "query": query,
+        },
+    )
+
+
+def _export_rows(by_department, by_handler):
+    yield [_("Level"), _("Name"), *[str(label) for _key, label in assessment.INDICATORS]]
+    for level, rows in ((_("Department"), by_department), (_("Handler"), by_handler)):
+        for name, values in rows:
+            yield [
+                level,
+                name,
+                *[
+                    round(values[key], 4) if isinstance(values[key], float) else values[key]
+                    for key, _label in assessment.INDICATORS
+                ],
+            ]
+
+
+@never_cache
+def assessment_export(request, fmt):
+    _form, start, end, by_department, by_handler = _assessment(request)
+    filename = f"assessment-{start:%Y%m%d}-{end:%Y%m%d}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Assessment")[:31]
+        for row in _export_rows(by_department, by_handler):
+            sheet.append(row)
+        buffer = BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in _export_rows(by_department, by_handler):
+        writer.writerow(["" if value is None else value for value in row])
+    return response
+
+
+# --- Admin wiring --------------------------------------------------------------------------------
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("assessment/", assessment_view, name="assessment"),
+    path("assessment/export.<str:fmt>", assessment_export, name="assessment_export"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    from django.urls import include
+
+    return [path("statistics/", include((urlpatterns, "statistics"), namespace="statistics"))]
+
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.is_casework_staff(request.user)
+
+
+class AssessmentMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.has_role(request.user, *ASSESSMENT_ALL_ROLES, roles.REVIEWER)
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu():
+    return StatisticsMenuItem(
+        gettext_lazy("Statistics"), reverse_lazy("statistics:dashboard"), icon_name="table", order=160
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_assessment_menu():
+    return AssessmentMenuItem(
+        gettext_lazy("Assessment"), reverse_lazy("statistics:assessment"), icon_name="list-ul", order=170
+    )

@@ -1,0 +1,152 @@
+"""Demo staff: one account per role, created once and left alone afterwards."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import roles
+from .models import (
+    Case,
+    Department,
+    DepartmentMembership,
+    ReplyTemplate,
+    SLAState,
+    StageLimits,
+    Status,
+    Visit,
+)
+
+DEMO_PASSWORD = "demo-password-2026"
+
+DEMO_STAFF = [
+    # username, role, first name, last name
+    ("admin", roles.ADMINISTRATOR, "系統", "管理員"),
+    ("editor", roles.EDITOR, "網站", "編輯"),
+    ("intake", roles.INTAKE_OFFICER, "接待", "人員"),
+    ("handler", roles.HANDLER, "承辦", "人"),
+    ("reviewer", roles.REVIEWER, "審核", "人"),
+    ("supervisor", roles.SUPERVISOR, "督辦", "人員"),
+    ("manager", roles.MANAGER, "管理", "層"),
+    ("auditor", roles.AUDITOR, "稽核", "人員"),
+]
+
+
+def load_staff(root_page=None, stdout=None):
+    groups = roles.ensure_role_groups(root_page=root_page)
+    User = get_user_model()
+    accounts = []
+    for username, role, first_name, last_name in DEMO_STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.org",
+                "is_staff": role == roles.ADMINISTRATOR,
+                "is_superuser": role == roles.ADMINISTRATOR,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        user.groups.add(groups[role])
+        accounts.append((username, role))
+    return accounts
+
+
+# --- Departments, calendar, templates, cases and visits ----------------------------------------
+
+DEPARTMENTS = [
+    # code, name, parent code
+    ("city", "市政府", None),
+    ("epb", "環境保護局", "city"),
+    ("dot", "交通局", "city"),
+    ("pwd", "工務局", "city"),
+    ("social", "社會局", "city"),
+    ("civil", "民政局", "city"),
+    ("edu", "教育局", "city"),
+    ("health", "衛生局", "city"),
+    ("police", "警察局", "city"),
+]
+DEMO_DEPARTMENT = "epb"
+
+REPLY_TEMPLATES = [
+    ("inquiry", "一般咨詢答復", "您好，關於您詢問的事項，說明如下：\n\n如有其他問題，歡迎來電本中心。"),
+    ("complaint", "投訴查處結果", "您好，您反映的事項經本府派員查處，結果如下：\n\n感謝您的反映。"),
+    ("suggestion", "建議採納情形", "您好，感謝您的寶貴建議。經評估，辦理情形如下：\n\n"),
+    ("help", "求助協處情形", "您好，關於您的求助，本府已協調相關資源：\n\n"),
+    ("other", "一般答復", "您好，謝謝您的來信。\n\n"),
+]
+
+DEMO_VISITS = [
+    (2, "林大同、林小美", "0922000111", "社區道路坑洞多次反映未改善", "已登記並說明處理流程，轉工務局辦理"),
+    (1, "陳阿土", "0933111222", "詢問中低收入老人生活津貼申請", "當場說明申請文件，已直接答復"),
+    (5, "黃里長等五人", "0911222333", "反映垃圾轉運站異味", "已登記並安排環保局說明會"),
+    (1, "張美華", "", "詢問戶籍遷入程序", "當場答復"),
+]
+
+
+def load_departments():
+    departments = {}
+    for code, name, parent in DEPARTMENTS:
+        department, _created = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": departments.get(parent)}
+        )
+        departments[code] = department
+    User = get_user_model()
+    demo = departments[DEMO_DEPARTMENT]
+    for username, role in (("handler", "handler"), ("reviewer", "reviewer")):
+        user = User.objects.filter(username=username).first()
+        if user:
+            DepartmentMembership.objects.get_or_create(user=user, department=demo, role=role)
+    return departments
+
+
+def load_casework(stdout=None, case_count=200):
+    """Departments, the holiday calendar, reply templates, ~200 cases over every status and SLA state,
+    and a few visits. Safe to re-run: what exists is left as it is."""
+    from . import deadlines
+    from .synthetic import ANCHORS, Synthesiser, save_batch
+
+    today = timezone.localdate()
+    deadlines.load_public_holidays(range(today.year - 2, today.year + 2))
+    StageLimits.load()
+    departments = load_departments()
+    for category, title, text in REPLY_TEMPLATES:
+        ReplyTemplate.objects.get_or_create(category=category, title=title, defaults={"text": text})
+
+    User = get_user_model()
+    staff = {role: User.objects.filter(username=role).first() for role in ("intake", "manager", "supervisor")}
+    if not Case.objects.exists():
+        synth = Synthesiser(
+            {code: d for code, d in departments.items() if code != "city"},
+            staff,
+            seed=2026,
+            favourite=DEMO_DEPARTMENT,
+            favourite_share=0.5,
+        )
+        built = []
+        # Every open status in every SLA state, then the endings.
+        for status in ANCHORS:
+            for sla in SLAState:
+                built += [synth.build(status, sla) for _i in range(5)]
+        built += [synth.build(Status.AWAITING_INFORMATION) for _i in range(4)]
+        endings = {Status.CLOSED: 40, Status.REJECTED: 6, Status.DUPLICATE: 4, Status.WITHDRAWN: 6}
+        for status, count in endings.items():
+            built += [synth.build(status) for _i in range(count)]
+        save_batch(built[:case_count])
+    if not Visit.objects.exists():
+        intake = staff["intake"]
+        for count, names, contacts, reason, outcome in DEMO_VISITS:
+            Visit.objects.create(
+                visitor_count=count,
+                visitor_names=names,
+                contacts=contacts,
+                reason=reason,
+                outcome=outcome,
+                officer=intake,
+                visited_at=timezone.now() - timedelta(days=len(reason) % 7),
+            )
+    if stdout:
+        stdout.write(f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases.")

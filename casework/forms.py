@@ -1,0 +1,402 @@
+"""Forms of the back office: one per workflow step, the registration screens and the case filters."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .models import (
+    Category,
+    Channel,
+    Department,
+    DepartmentMembership,
+    Outcome,
+    Priority,
+    ReplyTemplate,
+    Satisfaction,
+    SLAState,
+    Status,
+    Visit,
+)
+
+TEXT = {"rows": 4}
+
+
+def text_field(label, required=True, help_text=""):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs=TEXT), help_text=help_text
+    )
+
+
+class StepForm(forms.Form):
+    """A workflow step's form; cleaned_data is passed as keyword arguments to the workflow function."""
+
+    def __init__(self, *args, case, user, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(StepForm):
+    note = text_field(_("Note (optional)"), required=False)
+
+
+class CommentsForm(StepForm):
+    comments = text_field(_("Comments"), required=False)
+
+
+class RequiredCommentsForm(StepForm):
+    comments = text_field(_("Comments for the handler"))
+
+
+class ReasonForm(StepForm):
+    reason = text_field(_("Reason"))
+
+
+class RejectForm(StepForm):
+    reason = text_field(_("Reason"), help_text=_("The citizen will read this."))
+
+
+class RequestInformationForm(StepForm):
+    request = text_field(_("What the citizen should provide"), help_text=_("The citizen will read this."))
+
+
+class TextForm(StepForm):
+    text = text_field(_("Text"))
+
+
+class ReceiveInformationForm(StepForm):
+    text = text_field(_("Information received"))
+
+
+class DuplicateForm(StepForm):
+    original = forms.CharField(label=_("Reference of the earlier case"), max_length=30)
+    note = text_field(_("Note (optional)"), required=False)
+
+    def clean_original(self):
+        reference = self.cleaned_data["original"].strip().upper()
+        original = (
+            access.cases_visible_to(self.user).filter(reference=reference).exclude(pk=self.case.pk).first()
+        )
+        if original is None:
+            raise forms.ValidationError(_("No other case has this reference."))
+        return original
+
+
+class TemplatedReplyForm(StepForm):
+    """A reply text, or a reply template for the case's category to start from."""
+
+    text_field_name = "reply_text"
+    template = forms.ModelChoiceField(
+        label=_("Reply template"),
+        queryset=ReplyTemplate.objects.none(),
+        required=False,
+        help_text=_("Used when the text is left empty."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ReplyTemplate.objects.filter(category=self.case.category)
+        if not self.fields["template"].queryset.exists():
+            del self.fields["template"]
+
+    def clean(self):
+        cleaned = super().clean()
+        template = cleaned.pop("template", None)
+        if not (cleaned.get(self.text_field_name) or "").strip():
+            if template is None:
+                self.add_error(self.text_field_name, _("Write the text or choose a template."))
+            else:
+                cleaned[self.text_field_name] = template.text
+        return cleaned
+
+
+class AnswerForm(TemplatedReplyForm):
+    reply_text = text_field(_("Answer"), required=False, help_text=_("The citizen will read this."))
+    field_order = ["reply_text", "template"]
+
+
+class DraftReplyForm(TemplatedReplyForm):
+    text_field_name = "draft_reply"
+    draft_reply = text_field(_("Draft reply"), required=False)
+    field_order = ["draft_reply", "template"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["draft_reply"].initial = self.case.draft_reply
+
+
+class ReplyForm(StepForm):
+    reply_text = text_field(_("Reply"), help_text=_("The citizen will read this."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_text"].initial = self.case.draft_reply
+
+
+class RouteForm(StepForm):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True)
+    )
+    reason = text_field(_("Note (optional)"), required=False)
+
+
+class RerouteForm(RouteForm):
+    reason = text_field(_("Reason"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = self.fields["department"].queryset.exclude(
+            pk=self.case.department_id
+        )
+
+
+class AssignForm(StepForm):
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        handlers = get_user_model().objects.filter(
+            department_memberships__department=self.case.department_id,
+            department_memberships__role=DepartmentMembership.Role.HANDLER,
+        )
+        if not access.is_member(self.user, self.case.department_id, DepartmentMembership.Role.REVIEWER):
+            handlers = handlers.filter(pk=self.user.pk)
+        self.fields["handler"].queryset = handlers.distinct().order_by("last_name", "first_name")
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class HandlingPlanForm(StepForm):
+    plan = text_field(_("Handling plan"))
+
+
+class OutcomeForm(StepForm):
+    """The fields that fit the case's category (DOMAIN.md "In progress")."""
+
+    characterisation = text_field(_("Characterisation"), required=False)
+    responsibility = text_field(_("Responsibility"), required=False)
+    measures = text_field(_("Measures taken"), required=False)
+    rectification = text_field(_("Rectification required"), required=False)
+    rectification_deadline = forms.DateField(
+        label=_("Rectification deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    adoption = forms.ChoiceField(
+        label=_("Suggestion adopted"), choices=[("", "—")] + Outcome.Adoption.choices, required=False
+    )
+    implementation_plan = text_field(_("Implementation plan"), required=False)
+    help_provided = text_field(_("Help provided"), required=False)
+
+    BY_CATEGORY = {
+        Category.COMPLAINT: [
+            "characterisation",
+            "responsibility",
+            "measures",
+            "rectification",
+            "rectification_deadline",
+        ],
+        Category.SUGGESTION: ["adoption", "implementation_plan"],
+        Category.HELP: ["help_provided"],
+    }
+    REQUIRED = {"characterisation", "measures", "adoption", "help_provided"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.BY_CATEGORY.get(self.case.category, ["characterisation", "measures"])
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+            elif name in self.REQUIRED and self.case.category in self.BY_CATEGORY:
+                self.fields[name].required = True
+
+
+class SatisfactionForm(StepForm):
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    comment = text_field(_("What the citizen said"), required=False)
+
+
+class CloseForm(StepForm):
+    note = text_field(_("Note"), required=False, help_text=_("Required when there was no follow-up."))
+
+
+class ExtensionForm(StepForm):
+    days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
+    reason = text_field(_("Reason"))
+
+
+STEP_FORMS = {
+    "accept": NoteForm,
+    "reject": RejectForm,
+    "request_information": RequestInformationForm,
+    "receive_information": ReceiveInformationForm,
+    "mark_duplicate": DuplicateForm,
+    "answer_directly": AnswerForm,
+    "route": RouteForm,
+    "reroute": RerouteForm,
+    "assign": AssignForm,
+    "handling_plan": HandlingPlanForm,
+    "record_outcome": OutcomeForm,
+    "submit_for_review": DraftReplyForm,
+    "return_draft": RequiredCommentsForm,
+    "approve_draft": CommentsForm,
+    "manager_return": RequiredCommentsForm,
+    "manager_approve": CommentsForm,
+    "reply": ReplyForm,
+    "record_satisfaction": SatisfactionForm,
+    "reopen": ReasonForm,
+    "close": CloseForm,
+    "withdraw": ReasonForm,
+    "pause": ReasonForm,
+    "resume": NoteForm,
+    "request_extension": ExtensionForm,
+    "approve_extension": NoteForm,
+    "refuse_extension": NoteForm,
+    "post_progress": TextForm,
+    "add_note": TextForm,
+}
+
+
+def step_form(action, case, user, data=None):
+    return STEP_FORMS[action](data, case=case, user=user, prefix=action)
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+class CitizenFields(forms.Form):
+    citizen_name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    citizen_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    citizen_email = forms.EmailField(label=_("E-mail"), required=False)
+    citizen_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    citizen_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+
+
+class CaseRegistrationForm(CitizenFields):
+    """A case that came in by phone, letter or e-mail, registered by staff while the citizen waits."""
+
+    CHANNELS = [(c.value, c.label) for c in (Channel.HOTLINE, Channel.LETTER, Channel.EMAIL, Channel.SOCIAL)]
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    content = text_field(_("Content"))
+    reply_channel = forms.ChoiceField(
+        label=_("Reply by"), choices=[("", _("Same channel"))] + Channel.choices, required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    is_major = forms.BooleanField(label=_("Major or complex"), required=False)
+
+    field_order = ["channel", "category", "subject", "content"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reply_channel") in {Channel.EMAIL} and not cleaned.get("citizen_email"):
+            self.add_error("citizen_email", _("An e-mail address is needed to reply by e-mail."))
+        if cleaned.get("reply_channel") in {Channel.HOTLINE} and not cleaned.get("citizen_phone"):
+            self.add_error("citizen_phone", _("A phone number is needed to reply by phone."))
+        return cleaned
+
+
+class VisitForm(forms.ModelForm):
+    """《公民來訪登記表》; optionally opens a case for what the visitors asked."""
+
+    open_case = forms.BooleanField(label=_("Open a case for this visit"), required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    citizen_phone = forms.CharField(label=_("Phone for the case"), max_length=30, required=False)
+    citizen_email = forms.EmailField(label=_("E-mail for the case"), required=False)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "visited_at",
+            "visitor_count",
+            "visitor_names",
+            "contacts",
+            "id_numbers",
+            "reason",
+            "outcome",
+        ]
+        widgets = {
+            "visited_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "visitor_names": forms.TextInput(),
+            "contacts": forms.TextInput(),
+            "id_numbers": forms.TextInput(),
+            "reason": forms.Textarea(attrs=TEXT),
+            "outcome": forms.Textarea(attrs=TEXT),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_visitor_count(self):
+        count = self.cleaned_data["visitor_count"]
+        if not 1 <= count <= 500:
+            raise forms.ValidationError(_("Between 1 and 500 visitors."))
+        return count
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("open_case"):
+            if not cleaned.get("category"):
+                self.add_error("category", _("Choose a category for the case."))
+            if not (cleaned.get("subject") or "").strip():
+                self.add_error("subject", _("Give the case a subject."))
+        return cleaned
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Reference or subject"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any"))] + Status.choices, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Any"))] + Category.choices, required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any"))] + Channel.choices, required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("Any")
+    )
+    sla = forms.ChoiceField(label=_("Deadline"), choices=[("", _("Any"))] + SLAState.choices, required=False)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = access.departments_visible_to(user)
+
+    def filter(self, queryset):
+        from datetime import datetime, time
+
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from .deadlines import filter_by_sla
+
+        data = self.cleaned_data
+        if data.get("q"):
+            q = data["q"].strip()
+            queryset = queryset.filter(Q(reference__iexact=q) | Q(subject__icontains=q))
+        for name in ("status", "category", "channel", "department"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        if data.get("sla"):
+            queryset = filter_by_sla(queryset, data["sla"])
+        if data.get("received_from"):
+            start = timezone.make_aware(datetime.combine(data["received_from"], time.min))
+            queryset = queryset.filter(received_at__gte=start)
+        if data.get("received_to"):
+            end = timezone.make_aware(datetime.combine(data["received_to"], time.max))
+            queryset = queryset.filter(received_at__lte=end)
+        return queryset

@@ -1,0 +1,37 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from casework.demo import load_departments
+from casework.synthetic import STATUS_WEIGHTS, Synthesiser, save_batch
+
+
+class Command(BaseCommand):
+    help = "Bulk-create N realistic synthetic cases with their timelines (for benchmarks and load tests)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int)
+        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=None, help="the same seed gives the same cases")
+
+    def handle(self, *args, count, batch_size, seed, **options):
+        if count < 1 or batch_size < 1:
+            raise CommandError("count and --batch-size must be positive.")
+        departments = {d.code: d for d in load_departments().values() if d.parent_id is not None}
+        User = get_user_model()
+        staff = {
+            role: User.objects.filter(username=role).first() for role in ("intake", "manager", "supervisor")
+        }
+        synth = Synthesiser(departments, staff, seed=seed if seed is not None else count)
+        statuses = list(STATUS_WEIGHTS)
+        weights = list(STATUS_WEIGHTS.values())
+        created = 0
+        with tqdm(total=count, unit="case", file=self.stderr, disable=options["verbosity"] == 0) as bar:
+            while created < count:
+                size = min(batch_size, count - created)
+                built = [
+                    synth.build(status) for status in synth.rng.choices(statuses, weights=weights, k=size)
+                ]
+                created += save_batch(built)
+                bar.update(size)
+        self.stdout.write(self.style.SUCCESS(f"Created {created} cases."))

@@ -1,0 +1,742 @@
+"""Cases and everything recorded about them (DOMAIN.md vocabulary).
+
+Models hold data and their invariants; every change of a case's status goes through casework.workflow.
+"""
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.storage import FileSystemStorage
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from . import crypto
+from .fields import EncryptedTextField
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Online form")
+    HOTLINE = "hotline", _("Hotline")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Walk-in visit")
+    EMAIL = "email", _("E-mail")
+    SOCIAL = "social", _("Social media")
+    API = "api", _("Partner system")
+
+
+class Category(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    COMPLAINT = "complaint", _("Complaint or report")
+    SUGGESTION = "suggestion", _("Suggestion")
+    HELP = "help", _("Request for help")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("case status", "Received")
+    AWAITING_INFORMATION = (
+        "awaiting_information",
+        pgettext_lazy("case status", "Awaiting information from the citizen"),
+    )
+    ACCEPTED = "accepted", pgettext_lazy("case status", "Accepted")
+    ROUTED = "routed", pgettext_lazy("case status", "Routed to a department")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
+    IN_REVIEW = "in_review", pgettext_lazy("case status", "In review")
+    AWAITING_APPROVAL = "awaiting_approval", pgettext_lazy("case status", "Awaiting management approval")
+    APPROVED = "approved", pgettext_lazy("case status", "Approved, ready to reply")
+    REPLIED = "replied", pgettext_lazy("case status", "Replied")
+    FOLLOWED_UP = "followed_up", pgettext_lazy("case status", "Followed up")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
+    REJECTED = "rejected", pgettext_lazy("case status", "Rejected as out of scope")
+    DUPLICATE = "duplicate", pgettext_lazy("case status", "Merged as a duplicate")
+    WITHDRAWN = "withdrawn", pgettext_lazy("case status", "Withdrawn")
+
+
+FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}
+OPEN_STATUSES = [s for s in Status if s not in FINAL_STATUSES]
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class SLAState(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+# --- Organisation ------------------------------------------------------------------------------
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentMembership(models.Model):
+    class Role(models.TextChoices):
+        HANDLER = "handler", _("Handler")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department", "role"], name="unique_department_role")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+# --- Settings and calendar ---------------------------------------------------------------------
+
+
+@register_setting(icon="time")
+class StageLimits(BaseGenericSetting):
+    """How many working days each stage may take (the seeds' "[X] working days")."""
+
+    screening_days = models.PositiveSmallIntegerField(_("screening (working days)"), default=3)
+    routing_days = models.PositiveSmallIntegerField(_("routing (working days)"), default=2)
+    handling_plan_days = models.PositiveSmallIntegerField(_("handling plan (working days)"), default=5)
+    reply_days = models.PositiveSmallIntegerField(
+        _("reply (working days from receipt)"),
+        default=15,
+        help_text=_("The citizen is told to expect a reply within this many working days."),
+    )
+    follow_up_days = models.PositiveSmallIntegerField(_("follow-up (working days)"), default=7)
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("due soon threshold (working days)"),
+        default=1,
+        help_text=_("A case is due soon when this many working days or fewer remain."),
+    )
+
+    class Meta:
+        verbose_name = _("stage time limits")
+
+
+class CalendarDay(models.Model):
+    """A date that breaks the Monday-to-Friday rule: a holiday, or a make-up workday on a weekend."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up workday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+# --- Cases -------------------------------------------------------------------------------------
+
+
+class ReferenceSequence(models.Model):
+    """The last reference number handed out per year; its row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def reserve(cls, year, count=1):
+        """Take `count` consecutive numbers for the year; returns the first."""
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)
+            sequence = cls.objects.select_for_update().get(year=year)
+            first = sequence.last_number + 1
+            sequence.last_number += count
+            sequence.save(update_fields=["last_number"])
+        return first
+
+    @staticmethod
+    def format(year, number):
+        return f"{settings.CASE_REFERENCE_PREFIX}-{year}-{number:06d}"
+
+    @classmethod
+    def next_reference(cls, year=None):
+        year = year or timezone.localdate().year
+        return cls.format(year, cls.reserve(year))
+
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
+
+
+def new_access_code():
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _i in range(12))
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
+    access_code_hash = models.CharField(max_length=200, editable=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"))
+    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_major = models.BooleanField(
+        _("major or complex"), default=False, help_text=_("Major cases also need a manager's approval.")
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    stage_started_on = models.DateField(_("current stage started"), default=timezone.localdate)
+    screening_due = models.DateField(_("screening due"), null=True, blank=True)
+    routing_due = models.DateField(_("routing due"), null=True, blank=True)
+    handling_plan_due = models.DateField(_("handling plan due"), null=True, blank=True)
+    reply_due = models.DateField(_("reply due"), null=True, blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # The due date of whatever stage the case is in now, kept for filtering the ledger in SQL.
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)
+    requested_extension_days = models.PositiveSmallIntegerField(default=0)
+    requested_extension_reason = models.TextField(blank=True)
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    handling_plan = models.TextField(_("handling plan"), blank=True)
+    draft_reply = models.TextField(_("draft reply"), blank=True)
+    reviewer_approved = models.BooleanField(default=False)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    reopened_on = models.DateField(_("reopened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Citizen's personal data: confidential (seed 001 §七(二)), encrypted at rest, shown only to staff
+    # who need it, each showing logged in PersonalDataAccess.
+    citizen_name = EncryptedTextField(_("name"), blank=True)
+    citizen_id_number = EncryptedTextField(_("ID number"), blank=True)
+    citizen_phone = EncryptedTextField(_("phone"), blank=True)
+    citizen_email = EncryptedTextField(_("e-mail"), blank=True)
+    citizen_address = EncryptedTextField(_("address"), blank=True)
+    citizen_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    citizen_email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    reply_channel = models.CharField(
+        _("preferred reply channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+
+    PERSONAL_FIELDS = [
+        "citizen_name",
+        "citizen_id_number",
+        "citizen_phone",
+        "citizen_email",
+        "citizen_address",
+    ]
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = ReferenceSequence.next_reference(timezone.localtime(self.received_at).year)
+        self.citizen_phone_hash = crypto.lookup_hash(self.citizen_phone, "phone")
+        self.citizen_email_hash = crypto.lookup_hash(self.citizen_email, "email")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "citizen_phone_hash",
+                "citizen_email_hash",
+            }
+        super().save(*args, **kwargs)
+
+    def set_access_code(self, raw_code=None):
+        """Store a new access code hashed, and return it in clear: it is shown to the citizen only once."""
+        raw_code = raw_code or new_access_code()
+        self.access_code_hash = make_password(raw_code)
+        return raw_code
+
+    def check_access_code(self, raw_code):
+        return bool(raw_code) and check_password(raw_code.strip().upper(), self.access_code_hash)
+
+    @property
+    def is_open(self):
+        return self.status not in FINAL_STATUSES
+
+    @property
+    def is_paused(self):
+        return self.paused_at is not None
+
+    @property
+    def sla_state(self):
+        from .deadlines import sla_state
+
+        return sla_state(self)
+
+
+class Pause(models.Model):
+    """A span during which the case's clock stood still (waiting for the citizen)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.started_at:%Y-%m-%d} – {self.ended_at or ''}"
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and never changed or deleted: it is the proof of what happened."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.verbose_name} records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.verbose_name} records cannot be deleted.")
+
+
+class Event(AppendOnly):
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", pgettext_lazy("case event", "Registered")
+        ACCEPTED = "accepted", pgettext_lazy("case event", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("case event", "Rejected")
+        INFORMATION_REQUESTED = "information_requested", pgettext_lazy("case event", "Information requested")
+        INFORMATION_RECEIVED = "information_received", pgettext_lazy("case event", "Information received")
+        MERGED = "merged", pgettext_lazy("case event", "Merged as a duplicate")
+        DUPLICATE_ATTACHED = "duplicate_attached", pgettext_lazy("case event", "Duplicate attached")
+        ROUTED = "routed", pgettext_lazy("case event", "Routed")
+        REROUTED = "rerouted", pgettext_lazy("case event", "Re-routed")
+        ASSIGNED = "assigned", pgettext_lazy("case event", "Handler assigned")
+        HANDLING_PLAN = "handling_plan", pgettext_lazy("case event", "Handling plan")
+        OUTCOME = "outcome", pgettext_lazy("case event", "Outcome recorded")
+        SUBMITTED = "submitted", pgettext_lazy("case event", "Submitted for review")
+        RETURNED = "returned", pgettext_lazy("case event", "Returned with comments")
+        REVIEWED = "reviewed", pgettext_lazy("case event", "Approved by the reviewer")
+        APPROVED = "approved", pgettext_lazy("case event", "Approved by management")
+        REPLIED = "replied", pgettext_lazy("case event", "Reply")
+        SATISFACTION = "satisfaction", pgettext_lazy("case event", "Follow-up")
+        REOPENED = "reopened", pgettext_lazy("case event", "Reopened")
+        CLOSED = "closed", pgettext_lazy("case event", "Closed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("case event", "Withdrawn")
+        PAUSED = "paused", pgettext_lazy("case event", "Clock paused")
+        RESUMED = "resumed", pgettext_lazy("case event", "Clock resumed")
+        EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("case event", "Extension requested")
+        EXTENSION_APPROVED = "extension_approved", pgettext_lazy("case event", "Extension approved")
+        EXTENSION_REFUSED = "extension_refused", pgettext_lazy("case event", "Extension refused")
+        ATTACHMENT = "attachment", pgettext_lazy("case event", "Attachment added")
+        NOTE = "note", pgettext_lazy("case event", "Internal note")
+        PROGRESS = "progress", pgettext_lazy("case event", "Progress update")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    is_public = models.BooleanField(_("visible to the citizen"), default=False)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One per public event at most: running the notification task twice sends one message."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="notification")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.event_id} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_STORAGE_ROOT (read each time, so tests can move it), with no public URL."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_STORAGE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files are served only through the back office's download view.")
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+def random_attachment_name(instance, filename):
+    # The citizen's file name is kept in original_name only; on disk a random name cannot collide,
+    # reveal anything, or climb out of the storage directory.
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}.get(
+        instance.content_type, ".pdf"
+    )
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=random_attachment_name, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def display_name(self):
+        return Path(self.original_name).name
+
+
+class Outcome(models.Model):
+    class Adoption(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        PARTLY = "partly", _("Partly adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcomes")
+    characterisation = models.TextField(_("characterisation"), blank=True)
+    responsibility = models.TextField(_("responsibility"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    rectification = models.TextField(_("rectification required"), blank=True)
+    rectification_deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
+    adoption = models.CharField(_("suggestion adopted"), max_length=12, choices=Adoption.choices, blank=True)
+    implementation_plan = models.TextField(_("implementation plan"), blank=True)
+    help_provided = models.TextField(_("help provided"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self):
+        return f"{self.case} · {self.recorded_at:%Y-%m-%d}"
+
+
+class Visit(models.Model):
+    """A walk-in registration (《公民來訪登記表》)."""
+
+    visited_at = models.DateTimeField(_("time of visit"), default=timezone.now)
+    visitor_count = models.PositiveSmallIntegerField(_("number of visitors"), default=1)
+    visitor_names = EncryptedTextField(_("visitors' names"))
+    contacts = EncryptedTextField(_("contact details"), blank=True)
+    id_numbers = EncryptedTextField(_("ID numbers"), blank=True)
+    reason = models.TextField(_("reason for the visit"))
+    outcome = models.TextField(_("outcome of the reception"), blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reception officer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
+
+    class Meta:
+        ordering = ["-visited_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self):
+        return f"{self.visited_at:%Y-%m-%d %H:%M} ({self.visitor_count})"
+
+
+class PersonalDataAccess(AppendOnly):
+    """Who saw which case's personal data, and when (seed 001 §七(二))."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, on_delete=models.SET_NULL, related_name="personal_data_accesses"
+    )
+    accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    what = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-accessed_at"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self):
+        return f"{self.user} {self.case_id} {self.accessed_at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class ReplyTemplate(models.Model):
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+
+    def __str__(self):
+        return self.title
+
+
+# --- Statistics roll-ups (casework.statistics) -------------------------------------------------
+
+
+class DailyCaseStatistic(models.Model):
+    """Cases received on one day, counted per department, category, channel, status and handling time.
+
+    The dashboard sums these rows instead of scanning every case; casework.statistics recomputes a
+    day's rows whole, so a row is always what the cases said when the day was last recomputed.
+    """
+
+    day = models.DateField(db_index=True)
+    department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=12, choices=Category.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=24, choices=Status.choices)
+    # Calendar days from receipt to reply; None while the case has no reply.
+    handling_days = models.PositiveIntegerField(null=True)
+    cases = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    rerouted = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically_satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    screening_done = models.PositiveIntegerField(default=0)
+    screening_on_time = models.PositiveIntegerField(default=0)
+    routing_done = models.PositiveIntegerField(default=0)
+    routing_on_time = models.PositiveIntegerField(default=0)
+    handling_plan_done = models.PositiveIntegerField(default=0)
+    handling_plan_on_time = models.PositiveIntegerField(default=0)
+    reply_done = models.PositiveIntegerField(default=0)
+    reply_on_time = models.PositiveIntegerField(default=0)
+    follow_up_done = models.PositiveIntegerField(default=0)
+    follow_up_on_time = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id} {self.category} {self.channel} {self.status}: {self.cases}"
+
+
+class DailyTopicStatistic(models.Model):
+    """How many cases received on a day (per department) used a term in their subject: hot topics."""
+
+    day = models.DateField(db_index=True)
+    department = models.ForeignKey(Department, null=True, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=50)
+    cases = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id} {self.term}: {self.cases}"
+
+
+# --- Notifications and supervision ------------------------------------------------------------
+
+
+class OutboxMessage(models.Model):
+    """A message to send, written in the same transaction as the change that causes it.
+
+    Delivery reads this table, not the broker: a broker or mail-server outage only delays a message.
+    The dedupe key makes queueing the same message twice a no-op.
+    """
+
+    class Recipient(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        STAFF = "staff", _("Staff")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient_kind = models.CharField(_("recipient"), max_length=10, choices=Recipient.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = EncryptedTextField(_("address"), blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    template = models.CharField(_("message"), max_length=40)
+    context = models.JSONField(default=dict, blank=True)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+
+    def __str__(self):
+        return f"{self.template} {self.recipient_kind} {self.status}"
+
+
+class SupervisionNotice(models.Model):
+    """督辦通知: a stage of a case missed its deadline; repeated notices climb the escalation ladder."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    stage = models.CharField(_("stage"), max_length=80)
+    level = models.PositiveSmallIntegerField(_("level"))
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage", "level"], name="one_notice_per_stage_level")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage} {self.level}"
+
+
+# --- Retention (casework.retention) ------------------------------------------------------------
+
+
+class DeletionRecord(AppendOnly):
+    """One erasure of personal data under the retention period: which case, when, which fields, which run.
+
+    It never holds the erased values, only the names of what was erased, so auditors can prove the
+    erasure without keeping what it erased.
+    """
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="deletion_records"
+    )
+    reference = models.CharField(_("case reference"), max_length=30, blank=True, db_index=True)
+    visit_id = models.PositiveIntegerField(_("walk-in visit"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased"), default=timezone.now, db_index=True)
+    fields = models.JSONField(_("what was erased"), default=list)
+    run_id = models.UUIDField(_("run"), db_index=True)
+    retention_days = models.PositiveIntegerField(_("retention period (days)"))
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        verbose_name = _("personal data deletion")
+        verbose_name_plural = _("personal data deletions")
+
+    def __str__(self):
+        return f"{self.reference or self.visit_id} {self.erased_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,215 @@
+"""Messages to citizens and staff, through the outbox (DOMAIN.md "Tracking and supervision").
+
+queue() writes an OutboxMessage in the caller's transaction and, once it commits, asks Celery to
+deliver. If the broker is down the request still succeeds: the row waits and the periodic sweep
+sends it later. deliver_due() claims due rows, sends each once, and retries failures with
+exponential back-off until MAX_ATTEMPTS.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from .models import Channel, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# A row left in "sending" this long by a worker that died is handed out again.
+SENDING_LEASE = timedelta(minutes=10)
+
+
+def backoff(attempts):
+    """Delay before the next try: 1, 2, 4, 8… minutes, never past the broker's visibility timeout."""
+    seconds = 60 * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.CELERY_VISIBILITY_TIMEOUT))
+
+
+# --- Queueing ----------------------------------------------------------------------------------
+
+
+def queue(template, *, dedupe_key, case=None, user=None, address="", channel="email", language="", **context):
+    """Write one message to the outbox, once per dedupe key; deliver it after the commit."""
+    if user is not None and not address:
+        address = user.email
+    if not address:
+        return None
+    values = {
+        "recipient_kind": OutboxMessage.Recipient.STAFF if user else OutboxMessage.Recipient.CITIZEN,
+        "user": user,
+        "address": address,
+        "channel": channel,
+        "language": language or settings.LANGUAGE_CODE,
+        "template": template,
+        "context": context,
+        "case": case,
+    }
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(dedupe_key=dedupe_key, **values)
+    except IntegrityError:
+        return None
+    from appeals.tasks import enqueue_on_commit
+
+    from . import tasks
+
+    enqueue_on_commit(tasks.deliver_outbox, message.pk)
+    return message
+
+
+def queue_for_event(event):
+    """The citizen's message for a public event of their case: by e-mail, else by SMS to their phone."""
+    case = event.case
+    if case.citizen_email or case.reply_channel == Channel.EMAIL:
+        channel, address = OutboxMessage.Channel.EMAIL, case.citizen_email
+    else:
+        channel, address = OutboxMessage.Channel.SMS, case.citizen_phone
+    return queue(
+        "case_event",
+        dedupe_key=f"event:{event.pk}",
+        case=case,
+        address=address,
+        channel=channel,
+        language=case.language,
+        event=event.pk,
+    )
+
+
+def staff_language(user):
+    """The language the member of staff chose for the admin, else the site's."""
+    profile = getattr(user, "wagtail_userprofile", None)
+    return (profile and profile.preferred_language) or settings.LANGUAGE_CODE
+
+
+def queue_for_staff(template, user, case, key, **context):
+    """A message to a member of staff, in their language."""
+    if user is None:
+        return None
+    return queue(
+        template,
+        dedupe_key=f"{template}:{key}:{user.pk}",
+        case=case,
+        user=user,
+        language=staff_language(user),
+        **context,
+    )
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+def render(message):
+    """Subject and body in the recipient's language."""
+    from .models import Case, Event
+
+    case = message.case or Case()
+    ctx = message.context
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        params = {"reference": case.reference, "subject": case.subject}
+        if message.template == "case_event":
+            event = Event.objects.filter(pk=ctx.get("event")).first()
+            params["what"] = event.get_kind_display() if event else ""
+            subject = _("Your case %(reference)s: %(what)s") % params
+            lines = [
+                event.text if event else "",
+                _("Case %(reference)s, status: %(status)s.")
+                % {"reference": case.reference, "status": case.get_status_display()},
+                _("You can follow your case on the portal with its reference and access code."),
+            ]
+            if event and event.kind == Event.Kind.REPLIED:
+                # The reply asks for the citizen's satisfaction (seed 001 §四: follow-up 回訪).
+                subject = _("Reply to your case %(reference)s: please tell us if you are satisfied") % params
+                lines.append(
+                    _(
+                        "Please tell us whether you are satisfied, basically satisfied or dissatisfied with "
+                        "this reply: open your case on the portal with its reference and access code and "
+                        "rate the reply. If you are dissatisfied you can ask for the case to be handled again."
+                    )
+                )
+        elif message.template == "assigned":
+            subject = _("Case %(reference)s was assigned to you") % params
+            lines = [case.subject]
+        elif message.template == "returned":
+            subject = _("The draft reply on case %(reference)s was returned to you") % params
+            lines = [_("Comments: %(comments)s") % {"comments": ctx.get("comments", "")}, case.subject]
+        elif message.template == "due_soon":
+            params["due"] = ctx.get("due", "")
+            subject = _("Case %(reference)s is due on %(due)s") % params
+            lines = [case.subject]
+        elif message.template == "supervision":
+            params["level"] = ctx.get("level", 1)
+            subject = _("Supervision notice (level %(level)s) on case %(reference)s") % params
+            lines = [ctx.get("text", ""), case.subject]
+        else:
+            raise ValueError(f"unknown message template {message.template!r}")
+    return subject, "\n\n".join(line for line in lines if line)
+
+
+# --- Delivery ----------------------------------------------------------------------------------
+
+
+class LoggingSMSBackend:
+    """The default SMS backend: writes the message to the log (plug a real gateway in by setting)."""
+
+    def send(self, number, text):
+        log.info("SMS to %s: %s", number[-4:].rjust(len(number), "*"), text)
+
+
+def sms_backend():
+    return import_string(
+        getattr(settings, "CASEWORK_SMS_BACKEND", "casework.notifications.LoggingSMSBackend")
+    )()
+
+
+def send(message):
+    subject, body = render(message)
+    if message.channel == OutboxMessage.Channel.SMS:
+        sms_backend().send(message.address, f"{subject}\n{body}")
+    else:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.address])
+
+
+def claim(limit=50, message_id=None, now=None):
+    """Mark due rows as sending and return them; a concurrent worker skips rows already locked."""
+    now = now or timezone.now()
+    due = OutboxMessage.objects.filter(status=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+    stale = OutboxMessage.objects.filter(status=OutboxMessage.State.SENDING, next_attempt_at__lte=now)
+    rows = (due | stale).order_by("next_attempt_at", "pk")
+    if message_id is not None:
+        rows = rows.filter(pk=message_id)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        claimed = list(rows[:limit])
+        for message in claimed:
+            message.status = OutboxMessage.State.SENDING
+            message.attempts += 1
+            message.next_attempt_at = now + SENDING_LEASE
+            message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    return claimed
+
+
+def deliver_due(message_id=None, now=None, limit=50):
+    """Send what is due; returns how many were sent. Running it twice sends nothing twice."""
+    sent = 0
+    for message in claim(limit=limit, message_id=message_id, now=now):
+        try:
+            send(message)
+        except Exception as error:  # noqa: BLE001 - any failure of the mail server or gateway
+            failed = message.attempts >= MAX_ATTEMPTS
+            message.status = OutboxMessage.State.FAILED if failed else OutboxMessage.State.PENDING
+            message.next_attempt_at = timezone.now() + backoff(message.attempts)
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            message.save(update_fields=["status", "next_attempt_at", "last_error"])
+            continue
+        message.status = OutboxMessage.State.SENT
+        message.sent_at = timezone.now()
+        message.save(update_fields=["status", "sent_at"])
+        sent += 1
+    return sent

@@ -1,0 +1,104 @@
+"""The daily supervision round (DOMAIN.md "Tracking and supervision"; seed 001 §五).
+
+For every open case with a running clock: remind the handler once per stage when its due date is
+near; when the stage is overdue, record a supervision notice (督辦通知) on the case and notify the
+department. A stage still overdue SUPERVISION_REPEAT_DAYS later gets a further notice one rung up
+the escalation ladder. Notices are unique per stage and level and messages per dedupe key, so a
+second run on the same day records and sends nothing.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from . import notifications, roles
+from .deadlines import due_soon_cutoff, filter_by_sla
+from .models import OPEN_STATUSES, Case, DepartmentMembership, Event, SLAState, SupervisionNotice
+
+HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
+DEFAULT_LADDER = [HANDLER, REVIEWER, SUPERVISOR, MANAGER]
+
+
+def ladder():
+    return list(getattr(settings, "CASEWORK_ESCALATION_LADDER", DEFAULT_LADDER))
+
+
+def repeat_days():
+    return int(getattr(settings, "CASEWORK_SUPERVISION_REPEAT_DAYS", 3))
+
+
+def stage_key(case):
+    """One stage of one case: the status and the day it began (a reopened case starts afresh)."""
+    return f"{case.status}:{case.stage_started_on.isoformat()}"
+
+
+def level_for(case, today):
+    """1 on the first overdue day, one rung up every repeat_days, never above the ladder's top."""
+    days_late = (today - case.due_date).days
+    return min(1 + max(days_late - 1, 0) // repeat_days(), len(ladder()))
+
+
+def recipients(case, rung):
+    users = get_user_model().objects.filter(is_active=True)
+    if rung == HANDLER:
+        return [case.handler] if case.handler and case.handler.is_active else []
+    if rung == REVIEWER:
+        return list(
+            users.filter(
+                department_memberships__department=case.department_id,
+                department_memberships__role=DepartmentMembership.Role.REVIEWER,
+            ).distinct()
+        )
+    group = {SUPERVISOR: roles.SUPERVISOR, MANAGER: roles.MANAGER}[rung]
+    return list(users.filter(groups__name=group).distinct())
+
+
+def run(today=None):
+    """One round; returns (reminders queued, notices issued)."""
+    today = today or timezone.localdate()
+    running = Case.objects.filter(status__in=OPEN_STATUSES).select_related("handler", "department")
+    reminders = 0
+    cutoff = due_soon_cutoff(today)
+    due_soon = filter_by_sla(running, SLAState.DUE_SOON, today).filter(due_date__lte=cutoff)
+    for case in due_soon:
+        if case.handler and notifications.queue_for_staff(
+            "due_soon", case.handler, case, stage_key(case), due=case.due_date.isoformat()
+        ):
+            reminders += 1
+    notices = 0
+    for case in filter_by_sla(running, SLAState.OVERDUE, today):
+        for level in range(1, level_for(case, today) + 1):
+            if issue_notice(case, level):
+                notices += 1
+    return reminders, notices
+
+
+def issue_notice(case, level):
+    """Record the notice for this stage and level (once), on the timeline, and tell its recipients."""
+    rung = ladder()[level - 1]
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(
+            "Supervision notice: the %(stage)s deadline of %(due)s has passed. Escalated to: %(rung)s."
+        ) % {"stage": case.get_status_display(), "due": case.due_date.isoformat(), "rung": rung}
+    stage = stage_key(case)
+    try:
+        with transaction.atomic():
+            notice = SupervisionNotice.objects.create(
+                case=case, stage=stage, level=level, department=case.department, text=text
+            )
+            Event.objects.create(
+                case=case, kind=Event.Kind.NOTE, text=text, data={"supervision_level": level, "stage": stage}
+            )
+            people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
+            if not people:
+                # No handler yet: the department hears of it through its reviewers.
+                people = {user.pk: user for user in recipients(case, REVIEWER)}
+            for user in people.values():
+                notifications.queue_for_staff(
+                    "supervision", user, case, f"{stage}:{level}", level=level, text=text
+                )
+    except IntegrityError:
+        return None
+    return notice

@@ -1,0 +1,55 @@
+"""Background jobs of the casework: delivering the outbox and supervising deadlines.
+
+Tasks only read the database and are safe to run twice: the outbox's status and dedupe keys, and the
+unique supervision notices, make a repeated run send and record nothing new.
+"""
+
+from celery import shared_task
+
+from . import notifications
+
+
+@shared_task
+def deliver_outbox(message_id=None):
+    """Send one queued message (or everything due when no id is given)."""
+    return notifications.deliver_due(message_id=message_id)
+
+
+@shared_task
+def sweep_outbox():
+    """The periodic catch-up: messages queued while the broker was down, and retries now due."""
+    return notifications.deliver_due(limit=500)
+
+
+@shared_task
+def supervise():
+    """The daily supervision round (reminders, notices, escalation)."""
+    from . import supervision
+
+    return supervision.run()
+
+
+@shared_task
+def notify_citizen(event_id):
+    """Make sure a public event's message is in the outbox and deliver it; True if it was sent now."""
+    from .models import Event, OutboxMessage
+
+    event = Event.objects.select_related("case").filter(pk=event_id, is_public=True).first()
+    if event is None:
+        return False
+    notifications.queue_for_event(event)
+    message = OutboxMessage.objects.filter(dedupe_key=f"event:{event.pk}").first()
+    return bool(message) and notifications.deliver_due(message_id=message.pk) == 1
+
+
+@shared_task
+def erase_expired_personal_data():
+    """The daily retention run: personal data of cases closed longer than the retention period."""
+    from . import retention
+
+    return retention.run()
+
+
+# The statistics roll-up tasks live with their service; importing them here registers them with the
+# worker, which only autodiscovers each app's tasks module.
+from .statistics import recompute_statistics_day, refresh_statistics  # noqa: E402,F401

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from casework import demo as casework_demo
+from casework import statistics
+from portal import demo as portal_demo
+from portal import disclosure_demo
+from search import pages as page_search
+
+
+class Command(BaseCommand):
+    help = "Load the demo site: pages in three languages and one staff account per role. Safe to re-run."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            home = portal_demo.load_home(stdout=self.stdout)
+            accounts = casework_demo.load_staff(root_page=home, stdout=self.stdout)
+            casework_demo.load_casework(stdout=self.stdout)
+            # Published reports freeze their figures, so they come after the cases they count.
+            disclosure_demo.load_disclosure(home)
+            statistics.rebuild_all()
+        # Publishing indexes each page; the rebuild also covers pages that existed before the search did.
+        page_search.rebuild()
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(f"Staff logins (password for all: {casework_demo.DEMO_PASSWORD}):")
+        for username, role in accounts:
+            self.stdout.write(f"  {username:<12} {role}")

@@ -1,0 +1,22 @@
+from django import template
+from django.utils.translation import get_language
+
+from portal import i18n
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_alternates(context):
+    return i18n.alternates(context.get("page"), context.get("request"))
+
+
+@register.simple_tag
+def main_navigation():
+    home, items = i18n.navigation(get_language())
+    return {"home": home, "items": items}
+
+
+@register.filter
+def footer_for(portal_settings, language_code):
+    return portal_settings.footer_for(language_code)

@@ -1,0 +1,489 @@
+"""Staff case search: what is indexed about a case, who may find what, and one interface over two backends.
+
+A case is indexed as three token texts built with search.text: its subject, everything staff can read
+about it (content, timeline, outcomes, visits), and its citizen's personal data, kept apart so that
+only roles allowed to see personal data ever match on it. The database entry (CaseSearchEntry) is
+always kept; Elasticsearch (search.elastic) is used when ELASTICSEARCH_URL is set, and when it cannot
+be reached the database answers instead and the view says so.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Count, IntegerField, Q, Value
+from django.db.models import When as _When
+from django.db.models.expressions import Case as _Case
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework import access
+from casework.deadlines import due_soon_cutoff, filter_by_sla
+from casework.models import OPEN_STATUSES, Case, Category, Channel, Department, SLAState, Status
+
+from .models import CaseSearchEntry
+from .text import as_token_text, index_terms, query_terms, query_words
+
+logger = logging.getLogger(__name__)
+
+PER_PAGE = 20
+SUBJECT_WEIGHT = 10
+WORD_WEIGHT = 2
+FACETS = ("status", "category", "channel", "department", "sla")
+OUTCOME_FIELDS = (
+    "characterisation",
+    "responsibility",
+    "measures",
+    "rectification",
+    "implementation_plan",
+    "help_provided",
+)
+
+
+# --- What is indexed ---------------------------------------------------------------------------
+
+
+def case_texts(case):
+    """(subject, text parts, personal parts) of a case: what its three token texts are built from."""
+    parts = [case.reference, case.subject, case.content, case.handling_plan, case.draft_reply]
+    parts += [event.text for event in case.events.all()]
+    for outcome in case.outcomes.all():
+        parts += [getattr(outcome, name) for name in OUTCOME_FIELDS]
+    for visit in case.visits.all():
+        parts += [visit.reason, visit.outcome]
+    personal = [getattr(case, name) for name in Case.PERSONAL_FIELDS]
+    for visit in case.visits.all():
+        personal += [visit.visitor_names, visit.contacts, visit.id_numbers]
+    return case.subject, [p for p in parts if p], [p for p in personal if p]
+
+
+@lru_cache(maxsize=20000)
+def _part_terms(text):
+    # Timelines repeat themselves (standard replies, templates): each distinct text is cut once.
+    return tuple(index_terms(text))
+
+
+def token_text(parts):
+    """The token text of several texts: the union of their terms (runs never cross from one to the next)."""
+    return as_token_text(list(dict.fromkeys(term for part in parts for term in _part_terms(part))))
+
+
+def entry_values(case):
+    subject, parts, personal = case_texts(case)
+    return {
+        "subject_terms": token_text([subject]),
+        "terms": token_text(parts),
+        "personal_terms": token_text(personal),
+        "department_id": case.department_id,
+        "status": case.status,
+        "received_at": case.received_at,
+    }
+
+
+def cases_for_indexing():
+    return Case.objects.prefetch_related("events", "outcomes", "visits")
+
+
+def elasticsearch_enabled():
+    return bool(settings.ELASTICSEARCH_URL)
+
+
+def update_entry(case_id):
+    """Bring one case's database entry up to date, inside the caller's transaction.
+
+    When Elasticsearch is configured the entry is marked as waiting for it until the document is sent.
+    """
+    case = cases_for_indexing().filter(pk=case_id).first()
+    if case is None:
+        CaseSearchEntry.objects.filter(case_id=case_id).delete()
+        return None
+    values = {**entry_values(case), "elasticsearch_pending": elasticsearch_enabled()}
+    entry, _created = CaseSearchEntry.objects.update_or_create(case=case, defaults=values)
+    return entry
+
+
+def send_to_elasticsearch(case_id):
+    """Send one case's document (or its deletion); returns False when Elasticsearch is unavailable."""
+    from . import elastic
+
+    case = cases_for_indexing().filter(pk=case_id).first()
+    if case is None:
+        return elastic.delete_case(case_id)
+    sent = elastic.index_cases([(case, entry_values(case))])
+    if sent:
+        CaseSearchEntry.objects.filter(case_id=case_id).update(elasticsearch_pending=False)
+    return sent
+
+
+def index_case(case_id):
+    """Entry and document of one case, now (the rebuild command and tests; signals split the two)."""
+    entry = update_entry(case_id)
+    if elasticsearch_enabled():
+        send_to_elasticsearch(case_id)
+        if entry is not None:
+            entry.refresh_from_db()
+    return entry
+
+
+def rebuild_batches(batch_size=500, write_entries=True):
+    """Every case in batches of (case, entry values) pairs, its database entry rewritten on the way."""
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = list(cases_for_indexing().filter(pk__in=ids[start : start + batch_size]))
+        pairs = [(case, entry_values(case)) for case in batch]
+        if write_entries:
+            CaseSearchEntry.objects.filter(case_id__in=[case.pk for case in batch]).delete()
+            CaseSearchEntry.objects.bulk_create(
+                [CaseSearchEntry(case=case, **values) for case, values in pairs]
+            )
+        yield pairs
+    if write_entries:
+        CaseSearchEntry.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+
+
+def rebuild_entries(batch_size=500, progress=None):
+    """(Re)build the database entries of all cases. Returns the count."""
+    done = 0
+    for pairs in rebuild_batches(batch_size):
+        done += len(pairs)
+        if progress:
+            progress(len(pairs))
+    return done
+
+
+# --- Who may find what -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """departments: None for every case, else the department ids whose cases the user may see.
+
+    personal: None when personal data may be searched on every visible case, else the department ids
+    where it may (empty: nowhere).
+    """
+
+    departments: frozenset | None
+    personal: frozenset | None
+
+    @property
+    def sees_nothing(self):
+        return self.departments is not None and not self.departments
+
+
+def scope_for(user):
+    own = frozenset(access.department_ids(user))
+    if access.sees_all_cases(user):
+        departments = None
+    elif access.has_role(user, *access.DEPARTMENT_ROLES):
+        departments = own
+    else:
+        departments = frozenset()
+    # Mirrors access.can_see_personal_data: the personal-data roles everywhere, members in their own
+    # departments.
+    personal = None if access.has_role(user, *access.PERSONAL_DATA_ROLES) else own
+    return Scope(departments=departments, personal=personal)
+
+
+# --- The interface -----------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    category: str = ""
+    channel: str = ""
+    department: int | None = None
+    sla: str = ""
+    received_from: object = None
+    received_to: object = None
+
+    @classmethod
+    def from_cleaned_data(cls, data):
+        department = data.get("department")
+        return cls(
+            status=data.get("status") or "",
+            category=data.get("category") or "",
+            channel=data.get("channel") or "",
+            department=getattr(department, "pk", department),
+            sla=data.get("sla") or "",
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+        )
+
+    def received_range(self):
+        start = end = None
+        if self.received_from:
+            start = timezone.make_aware(datetime.combine(self.received_from, time.min))
+        if self.received_to:
+            end = timezone.make_aware(datetime.combine(self.received_to, time.max))
+        return start, end
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Results:
+    cases: list
+    total: int
+    page_number: int
+    per_page: int
+    facets: dict = field(default_factory=dict)
+    backend: str = "database"
+    notice: str = ""
+    personal_matches: set = field(default_factory=set)
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self):
+        return self.page_number > 1
+
+    @property
+    def has_next(self):
+        return self.page_number < self.num_pages
+
+
+def search(user, query, filters=None, sort="relevance", page=1, per_page=PER_PAGE):
+    """Cases ``user`` may see that contain every term of ``query`` and pass ``filters``.
+
+    Uses Elasticsearch when it is configured and answers, the database otherwise.
+    """
+    filters = filters or Filters()
+    scope = scope_for(user)
+    page = max(1, int(page or 1))
+    if elasticsearch_enabled():
+        from . import elastic
+
+        try:
+            results = elastic.search(scope, query, filters, sort, page, per_page)
+        except elastic.UNAVAILABLE as exc:
+            logger.warning("Elasticsearch unavailable, case search falls back to the database: %s", exc)
+            results = database_search(scope, query, filters, sort, page, per_page)
+            results.notice = _(
+                "The search service is unavailable: these results come from the database and may be "
+                "ranked differently."
+            )
+            return results
+        elastic.catch_up_soon()
+        return results
+    return database_search(scope, query, filters, sort, page, per_page)
+
+
+def log_personal_matches(user, results):
+    """A result found through personal data tells the user whose case it is: logged like the case page."""
+    for case in results.cases:
+        if case.pk in results.personal_matches:
+            access.log_personal_data_access(user, case, "case search: matched on personal data")
+
+
+# --- The database backend ----------------------------------------------------------------------
+
+
+def _term_vector(column):
+    # The generated tsvector column of migration 0003 (PostgreSQL only).
+    return f"{column}_vector"
+
+
+def _tsquery(terms):
+    return " & ".join("'{}'".format(term.replace("\\", "\\\\").replace("'", "''")) for term in terms)
+
+
+def _matching_entries(scope, terms):
+    """Entries holding every term, in the text or (where the scope allows) in the personal data."""
+    entries = CaseSearchEntry.objects.all()
+    postgres = connection.vendor == "postgresql"
+    personal_allowed = scope.personal is None or bool(scope.personal)
+    personal_everywhere = scope.personal is None or (
+        scope.departments is not None and scope.departments <= scope.personal
+    )
+    if postgres and (not personal_allowed or personal_everywhere):
+        # One lookup in one GIN index for all the terms together (migrations 0003 and 0004).
+        column = "all_terms_vector" if personal_allowed else _term_vector("terms")
+        return entries.filter(
+            RawSQL(f"{column} @@ %s::tsquery", [_tsquery(terms)], output_field=BooleanField())
+        )
+    for term in terms:
+        if postgres:
+            in_text = Q(RawSQL(f"{_term_vector('terms')} @@ %s::tsquery", [_tsquery([term])], BooleanField()))
+            in_personal = Q(
+                RawSQL(f"{_term_vector('personal_terms')} @@ %s::tsquery", [_tsquery([term])], BooleanField())
+            )
+        else:
+            in_text = Q(terms__contains=f" {term} ")
+            in_personal = Q(personal_terms__contains=f" {term} ")
+        if personal_allowed:
+            if scope.personal is not None:
+                in_personal &= Q(department_id__in=scope.personal)
+            in_text |= in_personal
+        entries = entries.filter(in_text)
+    return entries
+
+
+def scoped_cases(scope):
+    if scope.departments is None:
+        return Case.objects.all()
+    return Case.objects.filter(department_id__in=scope.departments)
+
+
+def filter_cases(cases, filters):
+    for name in ("status", "category", "channel"):
+        if getattr(filters, name):
+            cases = cases.filter(**{name: getattr(filters, name)})
+    if filters.department:
+        cases = cases.filter(department_id=filters.department)
+    if filters.sla:
+        cases = filter_by_sla(cases, filters.sla)
+    start, end = filters.received_range()
+    if start:
+        cases = cases.filter(received_at__gte=start)
+    if end:
+        cases = cases.filter(received_at__lte=end)
+    return cases
+
+
+def database_search(scope, query, filters, sort, page, per_page):
+    terms = query_terms(query)
+    cases = filter_cases(scoped_cases(scope), filters)
+    if terms:
+        cases = cases.filter(pk__in=_matching_entries(scope, terms).values("case_id"))
+    counts = database_counts(cases)
+    total = counts.pop("total")
+    if terms and sort != "date":
+        words = [word for word in query_words(query) if word not in terms]
+        hits = [_contains("subject_terms", term, SUBJECT_WEIGHT) for term in terms]
+        hits += [_contains("terms", word, WORD_WEIGHT) for word in words]
+        score = hits[0]
+        for hit in hits[1:]:
+            score = score + hit
+        cases = cases.annotate(score=score).order_by("-score", "-received_at", "-pk")
+    else:
+        cases = cases.order_by("-received_at", "-pk")
+    last_page = max(1, -(-total // per_page))
+    page = min(page, last_page)
+    offset = (page - 1) * per_page
+    shown = list(cases.select_related("department", "handler", "search_entry")[offset : offset + per_page])
+    return Results(
+        cases=shown,
+        total=total,
+        page_number=page,
+        per_page=per_page,
+        facets=label_facets(counts),
+        backend="database",
+        personal_matches=personal_matches(scope, terms, shown),
+    )
+
+
+def _contains(column, term, weight):
+    return _Case(
+        _When(Q(**{f"search_entry__{column}__contains": f" {term} "}), then=Value(weight)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def personal_matches(scope, terms, cases):
+    """Ids of the shown cases that matched a term only their citizen's personal data holds."""
+    if not terms or scope.personal is not None and not scope.personal:
+        return set()
+    found = set()
+    for case in cases:
+        entry = getattr(case, "search_entry", None)
+        if entry is None or (scope.personal is not None and case.department_id not in scope.personal):
+            continue
+        if any(f" {t} " in entry.personal_terms and f" {t} " not in entry.terms for t in terms):
+            found.add(case.pk)
+    return found
+
+
+def sla_conditions(today=None):
+    """Q per SLA state over cases, the same rule as casework.deadlines.filter_by_sla."""
+    today, cutoff = sla_bounds(today)
+    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_date__isnull=False)
+    return {
+        SLAState.OVERDUE.value: running & Q(due_date__lt=today),
+        SLAState.DUE_SOON.value: running & Q(due_date__gte=today, due_date__lte=cutoff),
+        SLAState.ON_TIME.value: running & Q(due_date__gt=cutoff),
+    }
+
+
+def database_counts(cases):
+    """The total and the facet counts {name: {value: count}} of the matching cases, in two queries."""
+    sla = {state: Count("pk", filter=condition) for state, condition in sla_conditions().items()}
+    totals = cases.order_by().aggregate(total=Count("pk"), **sla)
+    counts = {"total": totals.pop("total"), "sla": totals}
+    counts.update(_group_counts(cases, ("status", "category", "channel", "department_id")))
+    counts["department"] = counts.pop("department_id")
+    return counts
+
+
+def _group_counts(cases, columns):
+    """{column: {value: count}} for several columns: one GROUPING SETS query on PostgreSQL."""
+    counts = {column: {} for column in columns}
+    values = cases.order_by().values(*columns)
+    if connection.vendor == "postgresql":
+        sql, params = values.query.sql_with_params()
+        listed = ", ".join(columns)
+        sets = ", ".join(f"({column})" for column in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {listed}, COUNT(*), GROUPING({listed}) FROM ({sql}) AS matched "
+                f"GROUP BY GROUPING SETS ({sets})",
+                params,
+            )
+            for row in cursor.fetchall():
+                grouping = row[-1]
+                # GROUPING() has a 1 bit for each column not grouped on; exactly one is grouped on.
+                for position, column in enumerate(columns):
+                    if not grouping & (1 << (len(columns) - 1 - position)):
+                        if row[position] is not None:
+                            counts[column][row[position]] = row[len(columns)]
+        return counts
+    for row in values.annotate(n=Count("pk")).values_list(*columns, "n"):
+        for position, column in enumerate(columns):
+            if row[position] is not None:
+                counts[column][row[position]] = counts[column].get(row[position], 0) + row[-1]
+    return counts
+
+
+def label_facets(counts):
+    """Facet counts {name: {value: count}} → {name: [FacetValue…]} with readable labels, largest first."""
+    labels = {
+        "status": dict(Status.choices),
+        "category": dict(Category.choices),
+        "channel": dict(Channel.choices),
+        "sla": dict(SLAState.choices),
+    }
+    department_ids = [value for value in counts.get("department", {}) if value]
+    labels["department"] = {
+        str(pk): name
+        for pk, name in Department.objects.filter(pk__in=department_ids).values_list("pk", "name")
+    }
+    facets = {}
+    for name in FACETS:
+        values = [
+            FacetValue(str(value), str(labels[name].get(str(value), value)), count)
+            for value, count in counts.get(name, {}).items()
+            if count
+        ]
+        facets[name] = sorted(values, key=lambda v: (-v.count, v.label))
+    return facets
+
+
+def sla_bounds(today=None):
+    """(today, due-soon cutoff): what an SLA filter compares due dates with, for every backend."""
+    today = today or timezone.localdate()
+    return today, due_soon_cutoff(today)
+
+
+OPEN_STATUS_VALUES = [str(status) for status in OPEN_STATUSES]

@@ -1,0 +1,319 @@
+"""The Elasticsearch backend of the staff case search (used when ELASTICSEARCH_URL is set).
+
+Index names are per environment: the alias ``{prefix}-cases`` points at ``{prefix}-cases-<timestamp>``;
+a rebuild fills a fresh index and then moves the alias in one step, so searches never see a half-built
+index. Documents carry the same token texts as the database entries (search.text), read with a
+whitespace analyzer, plus the folded text under a CJK bigram analyzer for ranking.
+"""
+
+import logging
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch_dsl import Boolean, Date, Document, Index, Integer, Keyword, Q, Search, Text, analyzer
+
+from .text import normalize, query_terms, query_words
+
+logger = logging.getLogger(__name__)
+
+# What "Elasticsearch is unavailable" looks like to the caller: unreachable, timing out, or refusing.
+UNAVAILABLE = (TransportError, ApiError, ConnectionError, OSError)
+
+TERMS = analyzer("case_terms", tokenizer="whitespace")
+CJK_TEXT = analyzer("case_cjk", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
+FACET_SIZE = 200
+
+
+class CaseDocument(Document):
+    reference = Keyword()
+    subject_terms = Text(analyzer=TERMS)
+    terms = Text(analyzer=TERMS)
+    personal_terms = Text(analyzer=TERMS)
+    folded = Text(analyzer=CJK_TEXT)
+    department = Integer()
+    status = Keyword()
+    category = Keyword()
+    channel = Keyword()
+    received_at = Date()
+    due_date = Date()
+    paused = Boolean()
+
+
+def alias_name():
+    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-cases"
+
+
+def new_index_name(now=None):
+    return f"{alias_name()}-{(now or timezone.now()):%Y%m%d%H%M%S%f}"
+
+
+def case_index(name):
+    """The index definition: one shard, analysis and mapping from CaseDocument."""
+    index = Index(name)
+    index.settings(number_of_shards=1, number_of_replicas=0)
+    index.document(CaseDocument)
+    return index
+
+
+@lru_cache(maxsize=4)
+def _client(url):
+    # Short timeouts and no retries: staff wait for the fallback, not for a dead cluster.
+    return Elasticsearch(url, request_timeout=3, max_retries=0, retry_on_timeout=False)
+
+
+def client():
+    return _client(settings.ELASTICSEARCH_URL)
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+def document_for(case, values):
+    """The document of a case; ``values`` are its database entry's token texts (cases.entry_values)."""
+    from .cases import case_texts
+
+    _subject, parts, _personal = case_texts(case)
+    return CaseDocument(
+        meta={"id": case.pk},
+        reference=case.reference,
+        subject_terms=values["subject_terms"].strip(),
+        terms=values["terms"].strip(),
+        personal_terms=values["personal_terms"].strip(),
+        folded=normalize("\n".join(parts)),
+        department=case.department_id,
+        status=case.status,
+        category=case.category,
+        channel=case.channel,
+        received_at=case.received_at,
+        due_date=case.due_date,
+        paused=case.paused_at is not None,
+    )
+
+
+def ensure_alias():
+    """Create the first index behind the alias if there is none (a fresh environment)."""
+    es = client()
+    if not es.indices.exists_alias(name=alias_name()):
+        name = new_index_name()
+        case_index(name).create(using=es)
+        es.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias_name()}}])
+
+
+def index_cases(pairs):
+    """Send (case, entry values) pairs to the alias. Returns False when Elasticsearch is unavailable."""
+    try:
+        ensure_alias()
+        actions = [
+            {**document_for(case, values).to_dict(include_meta=True), "_index": alias_name()}
+            for case, values in pairs
+        ]
+        helpers.bulk(client(), actions, refresh=False)
+    except UNAVAILABLE as exc:
+        logger.warning("Elasticsearch did not take %s case(s): %s", len(pairs), exc)
+        return False
+    return True
+
+
+def delete_case(case_id):
+    try:
+        client().options(ignore_status=404).delete(index=alias_name(), id=case_id)
+    except UNAVAILABLE:
+        return False
+    return True
+
+
+def rebuild(cases, progress=None, batch_size=500):
+    """Fill a new index from ``cases`` ((case, values) pairs), move the alias to it, drop the old ones."""
+    es = client()
+    name = new_index_name()
+    case_index(name).create(using=es)
+    batch = []
+    count = 0
+    for pair in cases:
+        batch.append(pair)
+        if len(batch) >= batch_size:
+            count += _send(es, name, batch, progress)
+            batch = []
+    if batch:
+        count += _send(es, name, batch, progress)
+    es.indices.refresh(index=name)
+    old = list(es.indices.get_alias(name=alias_name(), ignore_unavailable=True) or {})
+    actions = [{"remove": {"index": index, "alias": alias_name()}} for index in old]
+    actions.append({"add": {"index": name, "alias": alias_name()}})
+    es.indices.update_aliases(actions=actions)
+    for index in old:
+        es.indices.delete(index=index, ignore_unavailable=True)
+    return count
+
+
+def _send(es, name, batch, progress):
+    actions = [
+        {**document_for(case, values).to_dict(include_meta=True), "_index": name} for case, values in batch
+    ]
+    helpers.bulk(es, actions, refresh=False)
+    if progress:
+        progress(len(batch))
+    return len(batch)
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def term_clause(term, scope):
+    """One query term: in the case's text, or in its personal data where the scope allows."""
+    should = [Q("term", terms=term)]
+    if scope.personal is None:
+        should.append(Q("term", personal_terms=term))
+    elif scope.personal:
+        should.append(
+            Q(
+                "bool",
+                filter=[Q("term", personal_terms=term), Q("terms", department=sorted(scope.personal))],
+            )
+        )
+    return Q("bool", should=should, minimum_should_match=1)
+
+
+def filter_clauses(scope, filters, today=None):
+    from .cases import OPEN_STATUS_VALUES, sla_bounds
+
+    clauses = []
+    if scope.departments is not None:
+        clauses.append(Q("terms", department=sorted(scope.departments)))
+    for name in ("status", "category", "channel"):
+        if getattr(filters, name):
+            clauses.append(Q("term", **{name: getattr(filters, name)}))
+    if filters.department:
+        clauses.append(Q("term", department=filters.department))
+    if filters.sla:
+        today, cutoff = sla_bounds(today)
+        ranges = {
+            "overdue": {"lt": today.isoformat()},
+            "due_soon": {"gte": today.isoformat(), "lte": cutoff.isoformat()},
+            "on_time": {"gt": cutoff.isoformat()},
+        }
+        clauses += [
+            Q("terms", status=OPEN_STATUS_VALUES),
+            Q("term", paused=False),
+            Q("range", due_date=ranges.get(filters.sla, {"lt": "1900-01-01"})),
+        ]
+    start, end = filters.received_range()
+    if start or end:
+        bounds = {}
+        if start:
+            bounds["gte"] = start.isoformat()
+        if end:
+            bounds["lte"] = end.isoformat()
+        clauses.append(Q("range", received_at=bounds))
+    return clauses
+
+
+def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, today=None):
+    """The Search (its .to_dict() is the request body): terms, scope and filters, facets, order, page."""
+    from .cases import OPEN_STATUS_VALUES, sla_bounds
+
+    terms = query_terms(query)
+    must = [term_clause(term, scope) for term in terms]
+    should = []
+    if terms:
+        should.append(Q("match", folded={"query": normalize(query)}))
+        should += [Q("term", subject_terms={"value": term, "boost": 5}) for term in terms]
+        words = [word for word in query_words(query) if word not in terms]
+        should += [Q("term", terms={"value": word, "boost": 2}) for word in words]
+    s = Search(index=alias_name()).query(
+        Q("bool", must=must or [Q("match_all")], should=should, filter=filter_clauses(scope, filters, today))
+    )
+    for name in ("status", "category", "channel", "department"):
+        s.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
+    today, cutoff = sla_bounds(today)
+    running = [Q("terms", status=OPEN_STATUS_VALUES), Q("term", paused=False)]
+    s.aggs.bucket(
+        "sla",
+        "filters",
+        filters={
+            "overdue": Q("bool", filter=[*running, Q("range", due_date={"lt": today.isoformat()})]),
+            "due_soon": Q(
+                "bool",
+                filter=[
+                    *running,
+                    Q("range", due_date={"gte": today.isoformat(), "lte": cutoff.isoformat()}),
+                ],
+            ),
+            "on_time": Q("bool", filter=[*running, Q("range", due_date={"gt": cutoff.isoformat()})]),
+        },
+    )
+    if sort == "date" or not terms:
+        s = s.sort({"received_at": {"order": "desc"}}, {"_id": {"order": "desc"}})
+    else:
+        s = s.sort("_score", {"received_at": {"order": "desc"}})
+    start = (page - 1) * per_page
+    s = s.extra(track_total_hits=True).source(False)
+    return s[start : start + per_page]
+
+
+def search(scope, query, filters, sort, page, per_page):
+    from casework.models import Case
+
+    from .cases import Results, label_facets, personal_matches
+
+    if scope.sees_nothing:
+        return Results(cases=[], total=0, page_number=1, per_page=per_page, backend="elasticsearch")
+    response = build_search(scope, query, filters, sort, page, per_page).using(client()).execute()
+    ids = [int(hit.meta.id) for hit in response]
+    by_id = Case.objects.select_related("department", "handler", "search_entry").in_bulk(ids)
+    # Elasticsearch may lag behind a deletion for a moment: only cases that exist are shown.
+    shown = [by_id[pk] for pk in ids if pk in by_id]
+    aggregations = response.aggregations
+    counts = {
+        name: {bucket.key: bucket.doc_count for bucket in getattr(aggregations, name).buckets}
+        for name in ("status", "category", "channel", "department")
+    }
+    sla = aggregations.sla.buckets.to_dict()
+    counts["sla"] = {key: bucket["doc_count"] for key, bucket in sla.items()}
+    return Results(
+        cases=shown,
+        total=response.hits.total.value,
+        page_number=page,
+        per_page=per_page,
+        facets=label_facets(counts),
+        backend="elasticsearch",
+        personal_matches=personal_matches(scope, query_terms(query), shown),
+    )
+
+
+# --- Catching up -------------------------------------------------------------------------------
+
+
+def catch_up(batch_size=500):
+    """Send the cases Elasticsearch missed while it was down. Returns how many were sent."""
+    from .cases import cases_for_indexing, entry_values
+    from .models import CaseSearchEntry
+
+    sent = 0
+    while True:
+        ids = list(
+            CaseSearchEntry.objects.filter(elasticsearch_pending=True).values_list("case_id", flat=True)[
+                :batch_size
+            ]
+        )
+        if not ids:
+            return sent
+        cases = list(cases_for_indexing().filter(pk__in=ids))
+        if not index_cases([(case, entry_values(case)) for case in cases]):
+            return sent
+        CaseSearchEntry.objects.filter(case_id__in=ids).update(elasticsearch_pending=False)
+        sent += len(ids)
+
+
+def catch_up_soon():
+    """After a search Elasticsearch answered: if cases are waiting for it, send them in the background."""
+    from appeals.tasks import enqueue_on_commit
+
+    from .models import CaseSearchEntry
+    from .tasks import catch_up_case_index
+
+    if CaseSearchEntry.objects.filter(elasticsearch_pending=True).exists():
+        enqueue_on_commit(catch_up_case_index)

@@ -1,0 +1,131 @@
+"""Page search for the public portal: indexing published pages and answering queries."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.html import strip_tags
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from .models import PageSearchEntry
+from .text import as_token_text, index_terms, normalize, query_terms, query_words
+
+# Page's own fields that hold text but are not content (paths, slugs, SEO titles are indexed apart).
+SKIPPED_FIELDS = {"slug", "url_path", "draft_title", "seo_title", "search_description", "title"}
+EXCERPT_LENGTH = 160
+TITLE_WEIGHT = 10
+
+
+def content_text(page):
+    """The readable text of ``page``'s own content fields: rich text and StreamFields, HTML stripped."""
+    parts = []
+    for field in page._meta.concrete_fields:
+        if field.model is Page or field.name in SKIPPED_FIELDS or field.choices:
+            continue
+        value = getattr(page, field.attname, None)
+        if not value:
+            continue
+        if isinstance(field, (RichTextField, StreamField)):
+            parts.extend(field.get_searchable_content(value))
+        elif isinstance(field, (models.CharField, models.TextField)):
+            parts.append(strip_tags(str(value)))
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def index_page(page_id):
+    """Bring the entry for one page up to date: live pages are (re)indexed, others removed."""
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not page.live:
+        PageSearchEntry.objects.filter(page_id=page_id).delete()
+        return None
+    page = page.specific
+    body = "\n".join(part for part in (page.search_description, content_text(page)) if part)
+    values = {
+        "locale_id": page.locale_id,
+        "title_terms": as_token_text(index_terms(page.title)),
+        "terms": as_token_text(index_terms(f"{page.title}\n{body}")),
+        "text": body,
+    }
+    entry = PageSearchEntry.objects.filter(page=page).first()
+    if entry is not None and all(getattr(entry, name) == value for name, value in values.items()):
+        return entry  # unchanged: re-running load_demo or a rebuild writes nothing
+    entry, _created = PageSearchEntry.objects.update_or_create(page=page, defaults=values)
+    return entry
+
+
+def rebuild():
+    """Index every live page afresh and forget the rest. Returns the number of pages indexed."""
+    live_ids = list(Page.objects.live().filter(depth__gt=1).values_list("pk", flat=True))
+    PageSearchEntry.objects.exclude(page_id__in=live_ids).delete()
+    for page_id in live_ids:
+        index_page(page_id)
+    return len(live_ids)
+
+
+@dataclass
+class Result:
+    page: Page
+    excerpt: list  # (text, is_match) pairs
+    score: int
+    density: float
+
+
+def search(query, locale):
+    """Live, public pages of ``locale`` that contain every term of ``query``, best first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    entries = PageSearchEntry.objects.filter(
+        locale=locale,
+        page__in=Page.objects.live().public().filter(locale=locale),
+    ).select_related("page")
+    for term in terms:
+        entries = entries.filter(terms__contains=f" {term} ")
+    words = [word for word in query_words(query) if word not in terms]
+    results = []
+    for entry in entries:
+        title_hits = sum(f" {term} " in entry.title_terms for term in terms)
+        word_hits = sum(f" {word} " in entry.terms for word in words)
+        folded = normalize(f"{entry.page.title}\n{entry.text}")
+        occurrences = sum(min(folded.count(term), 5) for term in terms)
+        score = TITLE_WEIGHT * title_hits + 2 * word_hits + occurrences
+        # Between equal scores, the page where the words weigh more (a short answer rather than
+        # a long regulation that mentions them in passing) comes first.
+        density = sum(folded.count(term) for term in terms) / max(len(folded), 1)
+        results.append(
+            Result(page=entry.page, excerpt=excerpt(entry.text, terms), score=score, density=density)
+        )
+    results.sort(key=lambda result: (-result.score, -result.density, result.page.title))
+    return results
+
+
+def excerpt(text, terms, length=EXCERPT_LENGTH):
+    """A stretch of ``text`` around the first match, as (part, is_match) pairs for highlighting.
+
+    Starts at the beginning of the text when nothing can be located.
+    """
+    text = " ".join(text.split())
+    folded = normalize(text)
+    # Folding keeps positions when it keeps the length, which it does for nearly all page text;
+    # otherwise the excerpt is simply the start of the text, without highlighting.
+    hits = [False] * len(text)
+    if len(folded) == len(text):
+        for term in terms:
+            position = folded.find(term)
+            while position >= 0:
+                hits[position : position + len(term)] = [True] * len(term)
+                position = folded.find(term, position + 1)
+    first = hits.index(True) if True in hits else 0
+    start = max(0, first - length // 4)
+    end = min(len(text), start + length)
+    parts = []
+    for index in range(start, end):
+        if parts and parts[-1][1] == hits[index]:
+            parts[-1][0] += text[index]
+        else:
+            parts.append([text[index], hits[index]])
+    if start > 0:
+        parts.insert(0, ["…", False])
+    if end < len(text):
+        parts.append(["…", False])
+    return [tuple(part) for part in parts]

@@ -1,0 +1,119 @@
+"""The one text normalisation every search in the project shares (portal pages and case search).
+
+Text and queries go through the same steps, so whatever a citizen or a staff member types meets
+the indexed text on equal terms:
+
+1. NFKC, so full-width letters and digits (ＡＢＣ１２３) become their ordinary forms;
+2. Traditional → Simplified folding with OpenCC, so 投訴 and 投诉 are the same word;
+3. case folding;
+4. tokens: jieba words and every CJK character bigram and single character for Chinese runs,
+   whole words for Latin, digits and other scripts.
+
+Queries are matched on bigrams rather than on jieba's words: jieba may cut a two-word query
+differently from the sentence that contains it, whereas every two characters of a query that
+occur together in the text are always among the text's bigrams. The jieba words in the index
+let a backend that ranks by term reward whole-word matches.
+"""
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+# CJK Unified Ideographs with extension A, compatibility ideographs and the supplementary planes.
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
+
+# A query is cut down to this many terms: enough for any sentence a person types into a box,
+# and a bound on the work one request can cause.
+MAX_QUERY_TERMS = 32
+
+_jieba_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    # jieba's dictionary ships inside the package; loading it takes about a second, so it is done
+    # on first use, once, and without the progress lines jieba logs by default.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    with _jieba_lock:
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+    return tokenizer
+
+
+def normalize(text):
+    """Fold ``text`` for comparison: NFKC, Simplified script, case-folded, control characters gone."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    # Control and unpaired surrogate characters carry no meaning and upset databases (NUL in SQL).
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+    return _converter().convert(text).casefold()
+
+
+def _runs(folded):
+    """(is_cjk, run) pairs of ``folded`` text, in order; punctuation and spaces separate runs."""
+    for match in TOKEN_RE.finditer(folded):
+        if match.group("cjk"):
+            yield True, match.group("cjk")
+        else:
+            yield False, match.group("word")
+
+
+def _bigrams(run):
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _unique(terms):
+    return list(dict.fromkeys(terms))
+
+
+def index_terms(text):
+    """Every term under which ``text`` should be found: words, CJK bigrams and single characters."""
+    terms = []
+    for is_cjk, run in _runs(normalize(text)):
+        if not is_cjk:
+            terms.append(run)
+            continue
+        terms.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
+        terms.extend(_bigrams(run))
+        terms.extend(run)
+    return _unique(terms)
+
+
+def query_terms(query):
+    """The terms a document must contain, all of them, to match ``query``.
+
+    A Chinese run gives its bigrams (a lone character gives itself), other scripts give words.
+    """
+    terms = []
+    for is_cjk, run in _runs(normalize(query)):
+        terms.extend(_bigrams(run) if is_cjk and len(run) > 1 else [run])
+    return _unique(terms)[:MAX_QUERY_TERMS]
+
+
+def query_words(query):
+    """jieba's words of ``query`` (two characters or more): for ranking whole-word matches higher."""
+    words = []
+    for is_cjk, run in _runs(normalize(query)):
+        if is_cjk:
+            words.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
+        else:
+            words.append(run)
+    return _unique(words)[:MAX_QUERY_TERMS]
+
+
+def as_token_text(terms):
+    """Terms joined and framed by spaces, so that ``LIKE '% term %'`` matches whole terms only."""
+    return f" {' '.join(terms)} " if terms else ""

@@ -1,0 +1,54 @@
+"""The demo casework: departments, staff memberships, ~200 cases over every status and SLA state."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from casework import access, deadlines
+from casework.models import CalendarDay, Case, Department, Event, SLAState, Status, Visit
+from tests.conftest import load_demo
+
+
+@pytest.mark.django_db
+def test_demo_cases_cover_every_status_and_sla_state_and_reload_changes_nothing(demo_site):
+    assert 180 <= Case.objects.count() <= 220
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    for state in SLAState:
+        assert deadlines.filter_by_sla(Case.objects.all(), state).exists(), state
+    assert CalendarDay.objects.filter(kind=CalendarDay.Kind.HOLIDAY).exists()
+    assert Visit.objects.count() >= 3
+    # Every case has a timeline that starts with its registration.
+    first_kinds = {case.events.order_by("created_at", "pk").first().kind for case in Case.objects.all()[:50]}
+    assert first_kinds == {Event.Kind.REGISTERED}
+    references = Case.objects.values("reference").annotate(n=Count("id")).filter(n__gt=1)
+    assert not references.exists()
+
+    User = get_user_model()
+    handler = User.objects.get(username="handler")
+    mine = access.cases_visible_to(handler)
+    assert 0 < mine.count() < Case.objects.count()
+    assert set(mine.values_list("status", flat=True)) >= {Status.ROUTED, Status.IN_PROGRESS, Status.IN_REVIEW}
+
+    counts = (Case.objects.count(), Event.objects.count(), Department.objects.count(), Visit.objects.count())
+    load_demo()
+    assert (
+        Case.objects.count(),
+        Event.objects.count(),
+        Department.objects.count(),
+        Visit.objects.count(),
+    ) == counts
+
+
+@pytest.mark.django_db
+def test_generate_cases_bulk_creates_cases_with_timelines():
+    from django.core.management import call_command
+
+    call_command("generate_cases", "250", "--batch-size", "100", "--seed", "7", verbosity=0)
+    assert Case.objects.count() == 250
+    assert Event.objects.count() >= 250
+    assert Case.objects.filter(status=Status.CLOSED).exists()
+    assert not Case.objects.filter(events__isnull=True).exists()
+    assert Case.objects.values("reference").distinct().count() == 250
+    case = Case.objects.filter(citizen_phone__gt="").first()
+    assert case.citizen_phone.startswith("09")

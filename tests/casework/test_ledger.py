@@ -1,0 +1,162 @@
+"""The ledger (臺賬) of open cases: scoping, filters, masking, CSV and XLSX exports."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from casework import roles
+from casework.models import Status, SupervisionNotice
+from tests.factories import CaseFactory, DepartmentFactory, staff
+from tests.helpers import denied
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/ledger/"
+
+
+@pytest.fixture
+def ledger_world():
+    roles.ensure_role_groups()
+    mine, other = DepartmentFactory(name="環保局", code="epb"), DepartmentFactory(name="交通局", code="dot")
+    today = timezone.localdate()
+    late = CaseFactory(
+        status=Status.ROUTED, department=mine, due_date=today - timedelta(days=3), citizen_name="陳美玲"
+    )
+    SupervisionNotice.objects.create(case=late, stage="routed:x", level=1, department=mine)
+    SupervisionNotice.objects.create(case=late, stage="routed:x", level=2, department=mine)
+    elsewhere = CaseFactory(
+        status=Status.IN_PROGRESS,
+        department=other,
+        due_date=today + timedelta(days=30),
+        citizen_name="張大同",
+    )
+    closed = CaseFactory(status=Status.CLOSED, department=mine, citizen_name="李四")
+    return {
+        "mine": mine,
+        "late": late,
+        "elsewhere": elsewhere,
+        "closed": closed,
+        "handler": staff(roles.HANDLER, mine),
+        "auditor": staff(roles.AUDITOR),
+        "supervisor": staff(roles.SUPERVISOR),
+    }
+
+
+def csv_rows(response):
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return [[cell if cell is not None else "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_ledger_lists_only_open_cases_of_the_handlers_department(client, ledger_world):
+    client.force_login(ledger_world["handler"])
+    rows = csv_rows(client.get(URL, {"format": "csv"}))
+    references = [row[0] for row in rows[1:]]
+    assert references == [ledger_world["late"].reference]
+    # The handler's own department: they may see the name.
+    assert rows[1][-1] == "陳美玲" and rows[1][-2] == "2"
+
+
+def test_ledger_masks_personal_data_for_the_auditor_in_both_formats(client, ledger_world):
+    client.force_login(ledger_world["auditor"])
+    for rows in (
+        csv_rows(client.get(URL, {"format": "csv"})),
+        xlsx_rows(client.get(URL, {"format": "xlsx"})),
+    ):
+        by_reference = {row[0]: row for row in rows[1:]}
+        assert set(by_reference) == {ledger_world["late"].reference, ledger_world["elsewhere"].reference}
+        assert by_reference[ledger_world["late"].reference][-1] == "陳*玲"
+        assert by_reference[ledger_world["elsewhere"].reference][-1] == "張*同"
+        assert "陳美玲" not in str(rows)
+
+
+def test_ledger_xlsx_shows_notices_and_deadline_for_the_supervisor(client, ledger_world):
+    client.force_login(ledger_world["supervisor"])
+    rows = xlsx_rows(client.get(URL, {"format": "xlsx", "sla": "overdue"}))
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[0] == ledger_world["late"].reference and row[3] == "環保局" and row[7] == 2
+    assert row[-1] == "陳美玲"
+
+
+def test_ledger_filters_and_bad_input_give_no_rows_not_an_error(client, ledger_world):
+    client.force_login(ledger_world["supervisor"])
+    rows = csv_rows(client.get(URL, {"format": "csv", "department": ledger_world["mine"].pk}))
+    assert [row[0] for row in rows[1:]] == [ledger_world["late"].reference]
+    rows = csv_rows(client.get(URL, {"format": "csv", "department": "not-a-number", "sla": "<script>"}))
+    assert rows[1:] == []
+    page = client.get(URL, {"sla": "overdue"})
+    assert page.status_code == 200 and ledger_world["late"].reference in page.content.decode()
+
+
+def test_ledger_is_closed_to_people_outside_the_casework(client, ledger_world):
+    from tests.factories import UserFactory
+
+    assert client.get(URL).status_code == 302  # to the login page
+    client.force_login(staff(roles.EDITOR))
+    assert client.get(URL, {"format": "csv"}).status_code in (302, 403)
+    client.force_login(UserFactory())
+    assert client.get(URL, {"format": "csv"}).status_code in (302, 403)
+
+
+def test_ledger_outbox_failures_and_case_notification_log_are_visible_to_staff(client, ledger_world):
+    from casework.models import OutboxMessage
+
+    failed = OutboxMessage.objects.create(
+        recipient_kind="citizen",
+        address="x@example.org",
+        template="case_event",
+        case=ledger_world["late"],
+        dedupe_key="t:1",
+        status=OutboxMessage.State.FAILED,
+        attempts=6,
+        last_error="SMTPServerDisconnected: gone",
+    )
+    OutboxMessage.objects.create(
+        recipient_kind="citizen",
+        address="x@example.org",
+        template="case_event",
+        case=ledger_world["elsewhere"],
+        dedupe_key="t:2",
+        status=OutboxMessage.State.FAILED,
+    )
+    client.force_login(ledger_world["handler"])
+    page = client.get(URL + "outbox/failed/").content.decode()
+    assert "SMTPServerDisconnected" in page and ledger_world["elsewhere"].reference not in page
+    log = client.get(URL + f"outbox/case/{failed.case_id}/")
+    assert log.status_code == 200 and "SMTPServerDisconnected" in log.content.decode()
+    assert client.get(URL + f"outbox/case/{ledger_world['elsewhere'].pk}/").status_code == 404
+
+
+def test_ledger_stalled_cases_lists_cases_with_no_recent_event(client, ledger_world):
+    from casework.models import Event
+
+    Event.objects.create(
+        case=ledger_world["late"], kind=Event.Kind.NOTE, created_at=timezone.now() - timedelta(days=20)
+    )
+    Event.objects.create(case=ledger_world["elsewhere"], kind=Event.Kind.NOTE)
+    client.force_login(ledger_world["supervisor"])
+    page = client.get(URL + "stalled/", {"days": "10"}).content.decode()
+    assert ledger_world["late"].reference in page and ledger_world["elsewhere"].reference not in page
+    assert client.get(URL + "stalled/", {"days": "abc"}).status_code == 200
+    client.force_login(ledger_world["handler"])
+    assert denied(client.get(URL + "stalled/"))
+
+
+def test_ledger_stalled_cases_and_failed_notifications_are_in_the_admin_menu(client, ledger_world):
+    client.force_login(ledger_world["supervisor"])
+    page = client.get("/admin/").content.decode()
+    for url in (URL, URL + "stalled/", URL + "outbox/failed/"):
+        assert f'"url": "{url}"' in page or f"&quot;url&quot;: &quot;{url}&quot;" in page, url
+    client.force_login(ledger_world["handler"])
+    page = client.get("/admin/").content.decode()
+    assert URL + "outbox/failed/" in page and URL + "stalled/" not in page

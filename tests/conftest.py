@@ -1,0 +1,151 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def load_demo():
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def demo_site(db, django_capture_on_commit_callbacks):
+    """The demo content, as `make run` loads it (translations publish on commit, so run those too)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+
+
+def run_manage(*args, env=None, timeout=120):
+    """Run manage.py in a child process with a clean settings environment."""
+    child_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    child_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "manage.py"), *args],
+        cwd=PROJECT_ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# --- Browser ---------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# Browser and worker tests need committed data: mark them
+#   @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# so the rows Wagtail's migrations create (root page, locales, permissions) survive the flush,
+# and call load_demo() inside the test.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from async contexts without this.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-TW")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir():
+    path = PROJECT_ROOT / "tests" / "artifacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- A real Celery worker ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real `celery worker` process on the configured broker, reading the test database.
+
+    Only where CI's second pass provides a broker (CELERY_LIVE=1); elsewhere the test is skipped.
+    """
+    if os.environ.get("CELERY_LIVE") != "1":
+        pytest.skip("needs a real broker and worker (CELERY_LIVE=1)")
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "appeals.settings.test"
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    worker = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "appeals",
+            "worker",
+            "--loglevel=WARNING",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    from appeals.celery import app
+
+    app.conf.task_always_eager = False
+    ping_deadline = time.monotonic() + 60
+    while time.monotonic() < ping_deadline and not app.control.ping(timeout=1):
+        if worker.poll() is not None:
+            pytest.fail("the Celery worker exited at start")
+    yield worker
+    app.conf.task_always_eager = True
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture
+def demo_site_transactional(transactional_db):
+    """The demo content committed for real, so that other processes (a Celery worker) see it."""
+    load_demo()

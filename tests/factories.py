@@ -1,0 +1,86 @@
+"""factory_boy factories shared by the test suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from casework import roles
+from casework.models import Case, Category, Channel, Department, DepartmentMembership, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "測試"
+    last_name = factory.Sequence(lambda n: f"員{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("a-long-test-password-2026")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            group, _created = Group.objects.get_or_create(name=role)
+            self.groups.add(group)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"測試處{n}")
+    code = factory.Sequence(lambda n: f"dept-{n}")
+
+
+def staff(role, department=None, **kwargs):
+    """A user in a role group; handlers and reviewers also get their department membership."""
+    user = UserFactory(roles=[role], **kwargs)
+    if department is not None:
+        membership = {roles.HANDLER: "handler", roles.REVIEWER: "reviewer"}[role]
+        DepartmentMembership.objects.create(user=user, department=department, role=membership)
+    return user
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case put straight into a state (tests of single transitions); the workflow makes real ones."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    channel = Channel.WEB
+    category = Category.INQUIRY
+    status = Status.RECEIVED
+    subject = factory.Sequence(lambda n: f"路燈故障 {n}")
+    content = "住家附近的路燈已經壞了兩週，晚上很危險。"
+    citizen_name = "王小明"
+    citizen_phone = "13812345678"
+    citizen_email = "citizen@example.org"
+    citizen_address = "臺北市中正區重慶南路一段122號"
+    citizen_id_number = "A123456789"
+    received_at = factory.LazyFunction(timezone.now)
+    access_code_hash = factory.LazyFunction(lambda: "!")
+
+    @factory.post_generation
+    def access_code(self, create, extracted, **kwargs):
+        if extracted:
+            self.set_access_code(extracted)
+            self.save(update_fields=["access_code_hash"])
+
+
+def _tiny_png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (0, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+# A real, decodable image: attachments are re-encoded to drop their metadata.
+PNG = _tiny_png()

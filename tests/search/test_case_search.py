@@ -1,0 +1,218 @@
+"""Staff case search on the database backend: what staff find, what they never find, and the admin page."""
+
+import pytest
+from django.core.management import call_command
+
+from casework import roles
+from casework.models import Case, Category, Channel, Event, Outcome, PersonalDataAccess, Status
+from search import cases
+from search.models import CaseSearchEntry
+from tests.factories import CaseFactory, DepartmentFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Run the on-commit indexing tasks of whatever the test creates inside the block."""
+
+    def block():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block
+
+
+@pytest.fixture
+def office(indexed):
+    roles.ensure_role_groups()
+    epb = DepartmentFactory(name="環保局", code="epb")
+    dot = DepartmentFactory(name="交通局", code="dot")
+    with indexed():
+        noise = CaseFactory(
+            subject="投訴：工地夜間施工噪音",
+            content="中山區民生東路工地每晚十一點後仍在施工，噪音嚴重影響睡眠。",
+            category=Category.COMPLAINT,
+            department=epb,
+            status=Status.IN_PROGRESS,
+            citizen_name="陳志明",
+            citizen_phone="0912345678",
+        )
+        lamp = CaseFactory(subject="公園路燈故障", department=epb, status=Status.IN_PROGRESS)
+        other_noise = CaseFactory(
+            subject="投訴：夜市噪音",
+            content="士林夜市攤販深夜播放音樂。",
+            category=Category.COMPLAINT,
+            channel=Channel.HOTLINE,
+            department=dot,
+            status=Status.IN_PROGRESS,
+        )
+    return {
+        "epb": epb,
+        "dot": dot,
+        "noise": noise,
+        "lamp": lamp,
+        "other_noise": other_noise,
+        "handler": staff(roles.HANDLER, epb, username="h-epb"),
+        "intake": staff(roles.INTAKE_OFFICER, username="intake-1"),
+        "auditor": staff(roles.AUDITOR, username="auditor-1"),
+    }
+
+
+def found(user, query, **filters):
+    return [case.pk for case in cases.search(user, query, cases.Filters(**filters)).cases]
+
+
+def test_handler_typing_simplified_words_finds_traditional_noise_complaints_of_own_department_only(office):
+    assert found(office["handler"], "投诉 噪音") == [office["noise"].pk]
+    assert set(found(office["intake"], "投诉 噪音")) == {office["noise"].pk, office["other_noise"].pk}
+
+
+def test_simplified_text_is_found_with_traditional_query(office, indexed):
+    with indexed():
+        simplified = CaseFactory(
+            subject="小区噪音扰民", content="楼下商铺音响太吵。", department=office["epb"]
+        )
+    assert found(office["handler"], "擾民") == [simplified.pk]
+    assert found(office["handler"], "樓下") == [simplified.pk]
+
+
+def test_a_two_character_word_inside_a_sentence_is_found(office):
+    assert found(office["handler"], "睡眠") == [office["noise"].pk]
+    assert found(office["handler"], "施工") == [office["noise"].pk]
+    assert found(office["handler"], "民生東路") == [office["noise"].pk]
+    assert found(office["handler"], "火車站") == []
+
+
+def test_timeline_notes_and_outcomes_are_found_once_recorded(office, indexed):
+    noise = office["noise"]
+    assert found(office["handler"], "環境噪音管制") == []
+    with indexed():
+        Event.objects.create(case=noise, kind=Event.Kind.NOTE, text="依環境噪音管制標準量測，超標。")
+        Outcome.objects.create(case=noise, measures="開立罰單並限期改善")
+    assert found(office["handler"], "環境噪音管制") == [noise.pk]
+    assert found(office["handler"], "罰單") == [noise.pk]
+
+
+def test_facets_count_the_matching_cases(office, indexed):
+    with indexed():
+        CaseFactory(
+            subject="工地噪音又來了",
+            category=Category.COMPLAINT,
+            channel=Channel.HOTLINE,
+            department=office["epb"],
+            status=Status.ROUTED,
+        )
+        CaseFactory(subject="噪音標準咨詢", category=Category.INQUIRY, department=office["epb"])
+    results = cases.search(office["intake"], "噪音")
+    counts = {name: {v.value: v.count for v in values} for name, values in results.facets.items()}
+    assert results.total == 4
+    assert counts["category"] == {"complaint": 3, "inquiry": 1}
+    assert counts["channel"] == {"web": 2, "hotline": 2}
+    assert counts["department"] == {str(office["epb"].pk): 3, str(office["dot"].pk): 1}
+    narrowed = cases.search(
+        office["intake"], "噪音", cases.Filters(channel="hotline", department=office["epb"].pk)
+    )
+    assert narrowed.total == 1
+
+
+def test_personal_data_is_searchable_only_by_roles_allowed_to_see_it(office):
+    noise = office["noise"]
+    assert found(office["intake"], "0912345678") == [noise.pk]
+    assert found(office["handler"], "陳志明") == [noise.pk]
+    assert found(office["auditor"], "0912345678") == []
+    assert found(office["auditor"], "陳志明") == []
+    assert found(office["auditor"], "噪音 投訴") != []  # the auditor does search the cases themselves
+
+
+def test_a_result_found_through_personal_data_is_logged(office, client):
+    client.force_login(office["intake"])
+    response = client.get("/admin/case-search/", {"q": "0912345678"})
+    assert response.status_code == 200
+    assert office["noise"].reference in response.content.decode()
+    listing = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert "0912345678" not in listing and "陳志明" not in listing
+    assert "091***5678" in listing and "陳*明" in listing
+    access = PersonalDataAccess.objects.get(case=office["noise"])
+    assert access.user == office["intake"]
+    client.get("/admin/case-search/", {"q": "噪音"})
+    assert PersonalDataAccess.objects.count() == 1  # plain words reveal nobody
+
+
+def test_admin_search_shows_own_department_cases_only(office, client):
+    client.force_login(office["handler"])
+    response = client.get("/admin/case-search/", {"q": "投诉 噪音"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert office["noise"].reference in page
+    assert office["other_noise"].reference not in page
+    # Asking for the other department by filter gives nothing, not its cases.
+    response = client.get("/admin/case-search/", {"q": "噪音", "department": office["dot"].pk})
+    assert office["other_noise"].reference not in response.content.decode()
+
+
+def test_admin_search_survives_odd_input(office, client):
+    client.force_login(office["handler"])
+    for params in (
+        {"q": "\x00'\"%_\\"},
+        {"q": "噪音", "p": "x"},
+        {"q": "噪音", "received_from": "no"},
+        {"sort": "?"},
+    ):
+        assert client.get("/admin/case-search/", params).status_code == 200
+
+
+def test_citizens_and_unrelated_staff_cannot_reach_the_search(office, client):
+    editor = staff(roles.EDITOR, username="editor-1")
+    client.force_login(editor)
+    response = client.get("/admin/case-search/", {"q": "噪音"})
+    # Wagtail turns the refusal into a redirect to the dashboard with a message.
+    assert response.status_code in (302, 403)
+    assert office["noise"].reference not in response.content.decode()
+
+
+def test_newest_first_order(office, indexed):
+    with indexed():
+        newer = CaseFactory(subject="噪音再次陳情", department=office["epb"])
+    by_date = found(office["handler"], "噪音")
+    assert by_date[0] == newer.pk
+    results = cases.search(office["handler"], "投訴 噪音", sort="relevance")
+    assert results.cases[0].pk == office["noise"].pk
+
+
+def test_rebuild_indexes_cases_created_in_bulk(office):
+    bulk = Case.objects.bulk_create(
+        [
+            Case(
+                reference="MY-2026-900001",
+                access_code_hash="!",
+                channel=Channel.LETTER,
+                category=Category.HELP,
+                subject="獨居長者送餐服務",
+                content="鄰居行動不便。",
+                department=office["epb"],
+            )
+        ]
+    )[0]
+    assert found(office["handler"], "送餐") == []
+    call_command("rebuild_case_index", verbosity=0)
+    assert found(office["handler"], "送餐") == [bulk.pk]
+    assert CaseSearchEntry.objects.count() == Case.objects.count()
+
+
+def test_fallback_to_the_database_with_a_notice_when_elasticsearch_is_unreachable(
+    office, client, settings, indexed
+):
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    with indexed():
+        late = CaseFactory(subject="噪音陳情（搜尋服務停機時）", department=office["epb"])
+    # The database entry is written; Elasticsearch's copy is marked to catch up later.
+    assert CaseSearchEntry.objects.get(case=late).elasticsearch_pending is True
+    client.force_login(office["handler"])
+    response = client.get("/admin/case-search/", {"q": "噪音"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert late.reference in page and office["noise"].reference in page
+    assert office["other_noise"].reference not in page
+    assert 'role="status"' in page
+    results = cases.search(office["handler"], "噪音")
+    assert results.backend == "database" and results.notice
