@@ -1,0 +1,52 @@
+"""The office's beat schedule, kept in the database by django-celery-beat.
+
+The migrations create these entries once; `install_schedule` runs after every `migrate` (and after a
+database flush) so a deployment never runs without its supervision round, outbox sweep, retention run
+or statistics roll-ups. Only missing entries are created: an entry staff disabled or re-timed is left
+as it is.
+"""
+
+from django.db import connections
+
+# name, task, crontab (minute, hour) or interval in minutes
+OFFICE_SCHEDULE = [
+    ("Supervision round", "casework.tasks.supervise", {"crontab": ("30", "7")}),
+    ("Outbox sweep", "casework.tasks.sweep_outbox", {"crontab": ("*/5", "*")}),
+    ("Personal data retention", "casework.tasks.erase_expired_personal_data", {"crontab": ("15", "3")}),
+    ("Statistics roll-ups", "casework.statistics.refresh_statistics", {"every_minutes": 10}),
+]
+SCHEDULE_TIMEZONE = "Asia/Taipei"
+
+
+def install_schedule(using="default"):
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    if PeriodicTask._meta.db_table not in connections[using].introspection.table_names():
+        return 0
+    created = 0
+    for name, task, when in OFFICE_SCHEDULE:
+        if PeriodicTask.objects.using(using).filter(name=name).exists():
+            continue
+        if "crontab" in when:
+            minute, hour = when["crontab"]
+            crontab, _created = CrontabSchedule.objects.using(using).get_or_create(
+                minute=minute,
+                hour=hour,
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone=SCHEDULE_TIMEZONE,
+            )
+            schedule = {"crontab": crontab}
+        else:
+            interval, _created = IntervalSchedule.objects.using(using).get_or_create(
+                every=when["every_minutes"], period=IntervalSchedule.MINUTES
+            )
+            schedule = {"interval": interval}
+        PeriodicTask.objects.using(using).create(name=name, task=task, **schedule)
+        created += 1
+    return created
+
+
+def install_schedule_after_migrate(sender, using="default", **kwargs):
+    install_schedule(using)
