@@ -352,6 +352,10 @@ def filter_cases(cases, filters):
     return cases
 
 
+# Up to this many matches, the page query starts from the matching ids (see database_search).
+FEW_MATCHES = 1000
+
+
 def database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
     cases = filter_cases(scoped_cases(scope), filters)
@@ -359,6 +363,11 @@ def database_search(scope, query, filters, sort, page, per_page):
         cases = cases.filter(pk__in=_matching_entries(scope, terms).values("case_id"))
     counts = database_counts(cases)
     total = counts.pop("total")
+    if terms and total <= FEW_MATCHES:
+        # PostgreSQL cannot tell how rare a term is: for a phone number or a rare word it may walk
+        # every case in date order looking for the few that match (seconds at 1M cases). With the
+        # handful of ids in hand, the page is a primary-key lookup.
+        cases = Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True)))
     if terms and sort != "date":
         words = [word for word in query_words(query) if word not in terms]
         hits = [_contains("subject_terms", term, SUBJECT_WEIGHT) for term in terms]

@@ -216,3 +216,19 @@ def test_fallback_to_the_database_with_a_notice_when_elasticsearch_is_unreachabl
     assert 'role="status"' in page
     results = cases.search(office["handler"], "噪音")
     assert results.backend == "database" and results.notice
+
+
+@pytest.mark.parametrize("few_matches", [0, 1000])
+def test_a_page_of_results_is_the_same_whether_the_matches_are_few_or_many(
+    office, indexed, monkeypatch, few_matches
+):
+    # Few matches are looked up by id, many through the query itself: staff see the same page either way.
+    monkeypatch.setattr(cases, "FEW_MATCHES", few_matches)
+    with indexed():
+        newer = CaseFactory(subject="噪音再次陳情", department=office["epb"], status=Status.IN_PROGRESS)
+    supervisor = staff(roles.SUPERVISOR, username="supervisor-1")
+    assert found(supervisor, "噪音") == [newer.pk, office["other_noise"].pk, office["noise"].pk]
+    assert found(supervisor, "噪音", department=office["epb"].pk) == [newer.pk, office["noise"].pk]
+    results = cases.search(supervisor, "投訴 噪音", sort="relevance")
+    assert [case.pk for case in results.cases][0] in {office["noise"].pk, office["other_noise"].pk}
+    assert results.total == 2 and found(supervisor, "罰單") == []
