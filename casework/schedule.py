@@ -6,6 +6,7 @@ or statistics roll-ups. Only missing entries are created: an entry staff disable
 as it is.
 """
 
+from django.conf import settings
 from django.db import connections
 
 # name, task, crontab (minute, hour) or interval in minutes
@@ -15,7 +16,6 @@ OFFICE_SCHEDULE = [
     ("Personal data retention", "casework.tasks.erase_expired_personal_data", {"crontab": ("15", "3")}),
     ("Statistics roll-ups", "casework.statistics.refresh_statistics", {"every_minutes": 10}),
 ]
-SCHEDULE_TIMEZONE = "Asia/Taipei"
 
 
 def install_schedule(using="default"):
@@ -35,7 +35,7 @@ def install_schedule(using="default"):
                 day_of_week="*",
                 day_of_month="*",
                 month_of_year="*",
-                timezone=SCHEDULE_TIMEZONE,
+                timezone=settings.TIME_ZONE,  # the office's own clock, as the migrations set it
             )
             schedule = {"crontab": crontab}
         else:

@@ -45,8 +45,9 @@ def test_other_roles_cannot_reach_the_schedules(demo_site, client):
 
 def test_every_stored_schedule_names_a_known_task():
     from appeals.celery import app
+    from casework.schedule import OFFICE_SCHEDULE
 
     app.loader.import_default_modules()
-    stored = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"casework.tasks.supervise", "casework.statistics.refresh_statistics"} <= stored
-    assert stored <= set(app.tasks)
+    stored = dict(PeriodicTask.objects.values_list("name", "task"))
+    assert {name: task for name, task, _when in OFFICE_SCHEDULE}.items() <= stored.items()
+    assert set(stored.values()) <= set(app.tasks)

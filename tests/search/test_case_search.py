@@ -225,10 +225,26 @@ def test_a_page_of_results_is_the_same_whether_the_matches_are_few_or_many(
     # Few matches are looked up by id, many through the query itself: staff see the same page either way.
     monkeypatch.setattr(cases, "FEW_MATCHES", few_matches)
     with indexed():
-        newer = CaseFactory(subject="噪音再次陳情", department=office["epb"], status=Status.IN_PROGRESS)
+        newer = CaseFactory(
+            subject="夜間陳情",
+            content="樓下深夜噪音不斷。",
+            department=office["epb"],
+            status=Status.IN_PROGRESS,
+        )
     supervisor = staff(roles.SUPERVISOR, username="supervisor-1")
-    assert found(supervisor, "噪音") == [newer.pk, office["other_noise"].pk, office["noise"].pk]
-    assert found(supervisor, "噪音", department=office["epb"].pk) == [newer.pk, office["noise"].pk]
-    results = cases.search(supervisor, "投訴 噪音", sort="relevance")
-    assert [case.pk for case in results.cases][0] in {office["noise"].pk, office["other_noise"].pk}
-    assert results.total == 2 and found(supervisor, "罰單") == []
+
+    def page(query, sort, **filters):
+        return [
+            case.pk for case in cases.search(supervisor, query, cases.Filters(**filters), sort=sort).cases
+        ]
+
+    # Newest first by date; by relevance the cases with the word in their subject come first.
+    assert page("噪音", "date") == [newer.pk, office["other_noise"].pk, office["noise"].pk]
+    by_relevance = page("噪音", "relevance")
+    assert (
+        set(by_relevance[:2]) == {office["noise"].pk, office["other_noise"].pk}
+        and by_relevance[2] == newer.pk
+    )
+    assert page("噪音", "date", department=office["epb"].pk) == [newer.pk, office["noise"].pk]
+    assert cases.search(supervisor, "噪音").total == 3
+    assert page("罰單", "relevance") == [] and page("罰單", "date") == []
