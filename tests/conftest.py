@@ -13,7 +13,23 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def load_demo():
+    forget_stale_content_types()
     call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+def forget_stale_content_types():
+    """Drop this process's content-type cache when it names rows the database no longer has.
+
+    A transactional test may start on a database the previous test flushed (content types and the
+    page tree gone) while this process's cache still holds the old content-type ids; building pages
+    then failed with "content type instance with id 1 is not a valid choice". The cache is dropped
+    only when it is stale, since dropping it unconditionally upsets serialized rollback.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    cached = ContentType.objects._cache.get(ContentType.objects.db, {}).get(("wagtailcore", "page"))
+    if cached is not None and not ContentType.objects.filter(pk=cached.pk, model="page").exists():
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture
