@@ -1,4 +1,8 @@
+import logging
+
 from django.middleware.locale import LocaleMiddleware
+
+logger = logging.getLogger("appeals")
 
 
 class PublicLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +20,35 @@ class PublicLocaleMiddleware(LocaleMiddleware):
             response.headers.setdefault("Content-Language", getattr(request, "LANGUAGE_CODE", ""))
             return response
         return super().process_response(request, response)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost or refused database connection answers 503 "try again", not a bare 500.
+
+    Nothing is half-written when it happens (each filing and each step is one transaction), so
+    sending the same form again is safe: a form filed before the connection dropped shows its receipt.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.shortcuts import render
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning(
+            "database unavailable during %s %s: %s", request.method, request.path, type(exception).__name__
+        )
+        try:
+            response = render(request, "503.html", status=503)
+        except Exception:  # noqa: BLE001 - a template that needs the database must not turn this into a 500
+            from django.http import HttpResponse
+
+            response = HttpResponse(status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sitemap.xml", portal_sitemaps.sitemap, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("readyz", portal_views.readyz, name="readyz"),
 ]
 
 if settings.DEBUG:

@@ -12,3 +12,10 @@ class CaseworkConfig(AppConfig):
 
         retention_admin.register()
         post_migrate.connect(schedule.install_schedule_after_migrate, sender=self)
+        post_migrate.connect(_reset_reference_sequences, sender=self)
+
+
+def _reset_reference_sequences(sender, using="default", **kwargs):
+    from .models import drop_unused_reference_sequences
+
+    drop_unused_reference_sequences(using)

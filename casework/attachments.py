@@ -1,13 +1,15 @@
 """Files attached to a case: checked by their content, stored privately under a random name."""
 
 import io
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, Event
+from .models import Attachment, Event, private_storage, random_attachment_name
 
 MAX_SIZE = 10 * 1024 * 1024
 
@@ -75,18 +77,72 @@ def without_metadata(uploaded, content_type):
     return cleaned
 
 
-def add_attachment(case, uploaded, user):
-    content_type = validate_upload(uploaded)
-    uploaded = without_metadata(uploaded, content_type)
+class StoredUpload:
+    """A checked, cleaned upload already written to private storage, not yet attached to a case.
+
+    Files are written before the transaction that attaches them, so the row lock and the
+    transaction are not held while bytes go to disk. Whoever stores must discard on failure; files a
+    killed process left behind have no row and are removed by the housekeeping sweep.
+    """
+
+    def __init__(self, uploaded):
+        content_type = validate_upload(uploaded)
+        cleaned = without_metadata(uploaded, content_type)
+        self.content_type = content_type
+        self.original_name = (uploaded.name or "")[-200:]
+        self.size = cleaned.size
+        self.name = private_storage().save(random_attachment_name(self, self.original_name), cleaned)
+
+    def discard(self):
+        private_storage().delete(self.name)
+
+
+def store_uploads(files):
+    stored = []
+    try:
+        for uploaded in files:
+            stored.append(StoredUpload(uploaded))
+    except BaseException:
+        discard_uploads(stored)
+        raise
+    return stored
+
+
+def discard_uploads(stored):
+    for upload in stored:
+        try:
+            upload.discard()
+        except OSError:
+            pass  # the sweep removes what cannot be removed now
+
+
+@contextmanager
+def uploads_kept_only_on_commit(files):
+    """Store `files`, yield them, and delete them again unless the surrounding work completes.
+
+    Use around the transaction that attaches them: an exception (a refused step, a lost database
+    connection) removes the files; `transaction.on_commit` is not enough, since a rollback runs no
+    callback.
+    """
+    stored = store_uploads(files)
+    try:
+        yield stored
+    except BaseException:
+        discard_uploads(stored)
+        raise
+
+
+def attach_stored(case, upload, user):
+    """The attachment row and its timeline entry for a stored upload, in the caller's transaction."""
     with transaction.atomic():
         attachment = Attachment(
             case=case,
-            original_name=(uploaded.name or "")[-200:],
-            content_type=content_type,
-            size=uploaded.size,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
             uploaded_by=user,
         )
-        attachment.file.save("upload", uploaded, save=False)
+        attachment.file.name = upload.name
         attachment.save()
         Event.objects.create(
             case=case,
@@ -96,3 +152,33 @@ def add_attachment(case, uploaded, user):
             data={"id": attachment.pk},
         )
     return attachment
+
+
+def add_attachment(case, uploaded, user):
+    with uploads_kept_only_on_commit([uploaded]) as (upload,):
+        return attach_stored(case, upload, user)
+
+
+def orphaned_files(older_than):
+    """Names in private storage that no attachment row refers to, last written before `older_than`."""
+    storage = private_storage()
+    root = Path(storage.location)
+    if not root.exists():
+        return []
+    referenced = set(Attachment.objects.values_list("file", flat=True))
+    cutoff = older_than.timestamp()
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(root).as_posix()
+            if name not in referenced and path.stat().st_mtime < cutoff:
+                found.append(name)
+    return found
+
+
+def remove_orphaned_files(older_than):
+    storage = private_storage()
+    names = orphaned_files(older_than)
+    for name in names:
+        storage.delete(name)
+    return len(names)

@@ -81,3 +81,57 @@ def lookup_hash(value, kind):
         return ""
     key = force_bytes(settings.PERSONAL_DATA_HASH_KEY or derived_key("personal-data-hash"))
     return hmac.new(key, force_bytes(f"{kind}:{normalised}"), hashlib.sha256).hexdigest()
+
+
+# --- Access codes ------------------------------------------------------------------------------
+# A citizen's access code is random with 60 bits, so a slow password hash adds nothing against
+# guessing it offline and made every tracking lookup cost 0.2 s of CPU (a lever for denial of
+# service). A keyed HMAC is as strong here as long as its key stays out of the database, and costs
+# microseconds. ACCESS_CODE_KEYS are newest first like PERSONAL_DATA_KEYS: the first one hashes new
+# codes; a stored hash names the key it was made with, so older keys still verify, and the hash is
+# rewritten with the newest key on the next successful lookup.
+
+ACCESS_CODE_SCHEME = "hmac-sha256"
+
+
+def _access_code_keys():
+    keys = list(settings.ACCESS_CODE_KEYS) or [derived_key("access-code")]
+    return [(hashlib.sha256(force_bytes(key)).hexdigest()[:8], force_bytes(key)) for key in keys]
+
+
+def _access_code_digest(key, raw_code):
+    return hmac.new(key, force_bytes(raw_code), hashlib.sha256).hexdigest()
+
+
+def hash_access_code(raw_code):
+    key_id, key = _access_code_keys()[0]
+    return f"{ACCESS_CODE_SCHEME}${key_id}${_access_code_digest(key, raw_code)}"
+
+
+def check_access_code(raw_code, stored):
+    """(matches, needs_rehash) for a code typed by a citizen against its stored hash.
+
+    The work done is the same whether the code is right or wrong; hashes made with Django's password
+    hashers before this scheme still verify (slowly) and ask to be rewritten.
+    """
+    keys = _access_code_keys()
+    scheme, _sep, rest = (stored or "").partition("$")
+    if scheme != ACCESS_CODE_SCHEME:
+        from django.contrib.auth.hashers import check_password
+
+        if not stored or stored.startswith("!"):
+            # No code was ever issued (synthetic or erased cases); still spend the same HMAC.
+            _access_code_digest(keys[0][1], raw_code)
+            return False, False
+        matches = check_password(raw_code, stored)
+        return matches, matches
+    key_id, _sep, digest = rest.partition("$")
+    key = dict(keys).get(key_id)
+    expected = _access_code_digest(key or keys[0][1], raw_code)
+    matches = key is not None and hmac.compare_digest(expected, digest)
+    return matches, matches and key_id != keys[0][0]
+
+
+def spend_access_code_check(raw_code):
+    """The cost of one check, for a reference that does not exist (so it cannot be told apart)."""
+    _access_code_digest(_access_code_keys()[0][1], raw_code)

@@ -9,9 +9,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.files.storage import FileSystemStorage
-from django.db import models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -179,7 +178,13 @@ class CalendarDay(models.Model):
 
 
 class ReferenceSequence(models.Model):
-    """The last reference number handed out per year; its row is locked while a number is taken."""
+    """The last reference number handed out per year.
+
+    On SQLite (one writer at a time anyway) the year's row is locked while a number is taken. On
+    PostgreSQL a database sequence per year hands out numbers: `nextval` never gives a number twice
+    and takes no lock that lasts until the commit, so a filing does not queue behind every other
+    filing of the year. A rolled-back filing leaves a gap in the numbers, which is harmless.
+    """
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
@@ -189,14 +194,16 @@ class ReferenceSequence(models.Model):
 
     @classmethod
     def reserve(cls, year, count=1):
-        """Take `count` consecutive numbers for the year; returns the first."""
+        """Take `count` numbers for the year; returns them in increasing order."""
+        if connection.vendor == "postgresql":
+            return _sequence_numbers(year, count)
         with transaction.atomic():
             cls.objects.get_or_create(year=year)
             sequence = cls.objects.select_for_update().get(year=year)
             first = sequence.last_number + 1
             sequence.last_number += count
             sequence.save(update_fields=["last_number"])
-        return first
+        return list(range(first, first + count))
 
     @staticmethod
     def format(year, number):
@@ -205,14 +212,83 @@ class ReferenceSequence(models.Model):
     @classmethod
     def next_reference(cls, year=None):
         year = year or timezone.localdate().year
-        return cls.format(year, cls.reserve(year))
+        return cls.format(year, cls.reserve(year)[0])
+
+
+def _sequence_name(year):
+    return f"casework_reference_{int(year)}"
+
+
+def _sequence_numbers(year, count):
+    name = _sequence_name(year)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [name])
+        if cursor.fetchone() is None:
+            _create_sequence(cursor, year)
+        cursor.execute(f"SELECT nextval('{name}') FROM generate_series(1, %s)", [count])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def drop_unused_reference_sequences(using="default"):
+    """Drop the year sequences of years that have no case and no counter (an emptied database).
+
+    Runs after every migrate and flush: a flushed database must number from 1 again, while a
+    database with cases keeps its sequences untouched.
+    """
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'casework_reference_%%'"
+        )
+        for (name,) in cursor.fetchall():
+            year = name.rsplit("_", 1)[-1]
+            if not year.isdigit():
+                continue
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM casework_case WHERE reference LIKE %s) "
+                "OR EXISTS (SELECT 1 FROM casework_referencesequence WHERE year = %s AND last_number > 0)",
+                [f"%-{year}-%", int(year)],
+            )
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"DROP SEQUENCE IF EXISTS {name}")
+
+
+def _create_sequence(cursor, year):
+    # The first number continues what the year already used: the counter row kept before sequences
+    # and any reference already stored (e.g. imported or bulk-created cases).
+    prefix = f"{settings.CASE_REFERENCE_PREFIX}-{int(year)}-"
+    cursor.execute(
+        """SELECT GREATEST(
+               COALESCE((SELECT last_number FROM casework_referencesequence WHERE year = %s), 0),
+               COALESCE((SELECT MAX(CAST(SUBSTRING(reference FROM %s) AS INTEGER))
+                         FROM casework_case WHERE reference LIKE %s), 0))""",
+        [year, len(prefix) + 1, prefix + "%"],
+    )
+    start = cursor.fetchone()[0] + 1
+    try:
+        # In a savepoint: two first filings of a year may race to create it; the loser uses the
+        # winner's sequence.
+        with transaction.atomic():
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(year)} START {int(start)}")
+    except DatabaseError:
+        pass
 
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
 
+ACCESS_CODE_LENGTH = 12  # 12 symbols of 32: 60 bits
+
+
 def new_access_code():
-    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _i in range(12))
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _i in range(ACCESS_CODE_LENGTH))
+
+
+def normalise_access_code(raw_code):
+    """What the citizen typed, as issued: spaces and dashes dropped, upper case."""
+    return "".join(ch for ch in (raw_code or "") if ch not in " -\t").upper()
 
 
 class Case(models.Model):
@@ -320,11 +396,17 @@ class Case(models.Model):
     def set_access_code(self, raw_code=None):
         """Store a new access code hashed, and return it in clear: it is shown to the citizen only once."""
         raw_code = raw_code or new_access_code()
-        self.access_code_hash = make_password(raw_code)
+        self.access_code_hash = crypto.hash_access_code(raw_code)
         return raw_code
 
     def check_access_code(self, raw_code):
-        return bool(raw_code) and check_password(raw_code.strip().upper(), self.access_code_hash)
+        """Whether the code is this case's; a hash in an older scheme or key is rewritten on success."""
+        typed = normalise_access_code(raw_code)
+        matches, needs_rehash = crypto.check_access_code(typed, self.access_code_hash)
+        if matches and needs_rehash and self.pk:
+            self.access_code_hash = crypto.hash_access_code(typed)
+            Case.objects.filter(pk=self.pk).update(access_code_hash=self.access_code_hash)
+        return matches
 
     @property
     def is_open(self):
@@ -482,6 +564,28 @@ class Attachment(models.Model):
     @property
     def display_name(self):
         return Path(self.original_name).name
+
+
+class OnlineSubmission(models.Model):
+    """One filed online form, keyed by its submission token: the database's unique index is what
+    makes a double click, a reload or a retry after a lost response file one case, never two.
+
+    The access code is kept (encrypted) for a day so that a citizen whose response was lost after
+    the commit (a dropped connection, a killed worker) sees their receipt when they send the same
+    form again; the housekeeping task deletes the row after that.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    access_code = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+
+    def __str__(self):
+        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Outcome(models.Model):

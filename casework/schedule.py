@@ -15,6 +15,7 @@ OFFICE_SCHEDULE = [
     ("Outbox sweep", "casework.tasks.sweep_outbox", {"crontab": ("*/5", "*")}),
     ("Personal data retention", "casework.tasks.erase_expired_personal_data", {"crontab": ("15", "3")}),
     ("Statistics roll-ups", "casework.statistics.refresh_statistics", {"every_minutes": 10}),
+    ("Housekeeping", "casework.tasks.housekeeping", {"crontab": ("45", "*")}),
 ]
 
 

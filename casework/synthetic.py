@@ -414,9 +414,9 @@ def save_batch(built):
         if not case.reference:
             by_year.setdefault(timezone.localtime(case.received_at).year, []).append(case)
     for year, cases in by_year.items():
-        first = ReferenceSequence.reserve(year, len(cases))
-        for offset, case in enumerate(sorted(cases, key=lambda c: c.received_at)):
-            case.reference = ReferenceSequence.format(year, first + offset)
+        numbers = ReferenceSequence.reserve(year, len(cases))
+        for number, case in zip(numbers, sorted(cases, key=lambda c: c.received_at), strict=True):
+            case.reference = ReferenceSequence.format(year, number)
     with transaction.atomic():
         Case.objects.bulk_create([case for case, _e, _x in built])
         save_events([(case.pk, event) for case, events, _x in built for event in events])

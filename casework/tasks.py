@@ -53,3 +53,11 @@ def erase_expired_personal_data():
 # The statistics roll-up tasks live with their service; importing them here registers them with the
 # worker, which only autodiscovers each app's tasks module.
 from .statistics import recompute_statistics_day, refresh_statistics  # noqa: E402,F401
+
+
+@shared_task
+def housekeeping():
+    """Hourly: expired sessions and captchas, old online-submission receipts, orphaned uploads."""
+    from . import housekeeping
+
+    return housekeeping.run()

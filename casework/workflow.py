@@ -28,6 +28,7 @@ from .models import (
     Satisfaction,
     Status,
 )
+from .signals import batched_case_changes
 
 S = Status
 INTAKE, SUPERVISOR, MANAGER, HANDLER, REVIEWER = "intake", "supervisor", "manager", "handler", "reviewer"
@@ -280,7 +281,7 @@ def register_case(
     unknown = set(citizen) - set(Case.PERSONAL_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
-    with transaction.atomic():
+    with transaction.atomic(), batched_case_changes():
         case = Case(
             channel=channel,
             category=category,
@@ -361,6 +362,17 @@ def receive_information(case, actor, text):
         case.status = S.RECEIVED
         _event(case, actor, Event.Kind.INFORMATION_RECEIVED, text, public=actor is None)
         return _save(case)
+
+
+def note_tracking_paused(case, failures, minutes):
+    """Tell the staff on the case's timeline (internal) that its online lookup was paused."""
+    with transaction.atomic():
+        with translation.override(settings.LANGUAGE_CODE):
+            text = translation.gettext(
+                "Online tracking of this case was paused for %(minutes)d minutes after %(failures)d "
+                "wrong access codes today. If the citizen calls, check who they are before helping."
+            ) % {"minutes": minutes, "failures": failures}
+        return _event(case, None, Event.Kind.NOTE, text)
 
 
 def mark_duplicate(case, actor, original, note=""):

@@ -4,36 +4,50 @@ Every change to a case goes through casework.workflow; these views only collect 
 citizen typed. Pages that show an access code or anything about a case are never cached.
 """
 
+import hashlib
+import logging
 import re
 import secrets
 
 from captcha.fields import CaptchaField
 from django import forms
-from django.contrib.auth.hashers import check_password, make_password
+from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from casework import workflow
-from casework.attachments import add_attachment, validate_upload, without_metadata
-from casework.models import Case, Category, Channel, Event, Satisfaction, StageLimits, Status
+from casework import crypto, workflow
+from casework.attachments import attach_stored, uploads_kept_only_on_commit, validate_upload, without_metadata
+from casework.models import (
+    Case,
+    Category,
+    Channel,
+    Event,
+    OnlineSubmission,
+    Satisfaction,
+    StageLimits,
+    Status,
+    normalise_access_code,
+)
+from casework.signals import batched_case_changes
 
+from . import ratelimit
 from .ratelimit import rate_limited
+
+logger = logging.getLogger("appeals.security")
 
 MAX_FILES = 5
 MAX_TOTAL_SIZE = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ANONYMOUS_CATEGORIES = {Category.SUGGESTION, Category.OTHER}
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,28}$")
-TOKENS_KEY = "appeal_tokens"
 RECEIPT_KEY = "appeal_receipt"
 TRACKED_KEY = "tracked_case_id"
-# Compared against when the reference is unknown, so a wrong code and an unknown reference take as long.
-_DUMMY_HASH = make_password("not-a-real-access-code")
 
 REPLY_CHANNELS = [
     (Channel.WEB, _("On this portal (track your case)")),
@@ -143,7 +157,7 @@ class AppealForm(forms.Form):
     captcha = CaptchaField(label=_("Type the characters in the picture"))
     # Invisible to people; bots fill every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -189,71 +203,99 @@ class AppealForm(forms.Form):
         }
 
 
-def _issue_token(request):
-    token = secrets.token_urlsafe(24)
-    tokens = request.session.get(TOKENS_KEY, [])[-19:]
-    request.session[TOKENS_KEY] = tokens + [token]
-    return token
+# The form's submission token is signed rather than kept in the session, so that reading the form
+# writes nothing (no session row per visitor); the database's unique OnlineSubmission row is what
+# lets one token file one case.
+SUBMISSION_TOKEN_SALT = "portal.appeal-form"
+SUBMISSION_TOKEN_MAX_AGE = 24 * 3600
 
 
-def _claim_token(request, token):
-    """True once per issued token: a reload or a second click of the same form creates nothing."""
-    tokens = request.session.get(TOKENS_KEY, [])
-    if token not in tokens:
-        return False
-    # The cache makes the claim atomic when two requests of one double-click race on the session.
-    if not cache.add(f"appeal-token:{token}", 1, timeout=24 * 3600):
-        return False
-    request.session[TOKENS_KEY] = [t for t in tokens if t != token]
-    return True
+def new_submission_token():
+    return signing.TimestampSigner(salt=SUBMISSION_TOKEN_SALT).sign(secrets.token_urlsafe(18))
 
 
-def file_appeal(form, language):
-    """Create the case, its first event and its attachments together; returns (case, access_code)."""
+def submission_token_hash(token):
+    """The token's hash if we signed it in the last day, else None."""
+    try:
+        signing.TimestampSigner(salt=SUBMISSION_TOKEN_SALT).unsign(token, max_age=SUBMISSION_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _receipt(case, code, anonymous):
+    return {
+        "reference": case.reference,
+        "access_code": code,
+        "reply_due": case.reply_due.isoformat() if case.reply_due else "",
+        "anonymous": anonymous,
+        "email": bool(case.citizen_email),
+    }
+
+
+def earlier_receipt(token_hash):
+    """The receipt of a form already filed with this token (a double click, a retry), or None."""
+    submission = OnlineSubmission.objects.select_related("case").filter(token_hash=token_hash).first()
+    if submission is None:
+        return None
+    case = submission.case
+    return _receipt(case, submission.access_code, not case.citizen_name)
+
+
+def file_appeal(form, language, token_hash):
+    """File the form once: (receipt, created). A second filing with the same token files nothing.
+
+    Attachments are written to storage first and the transaction only inserts rows, so it stays
+    short; if it fails the files are removed again, and a killed process leaves no row behind.
+    """
     data = form.cleaned_data
     anonymous = data["anonymous"]
-    with transaction.atomic():
-        case, code = workflow.register_case(
-            actor=None,
-            channel=Channel.WEB,
-            category=data["category"],
-            subject=data["subject"],
-            content=data["content"],
-            language=language,
-            reply_channel=Channel.WEB if anonymous else data["reply_channel"],
-            **form.citizen_fields(),
-        )
-        for uploaded in data["attachments"]:
-            add_attachment(case, uploaded, None)
-    return case, code
+    try:
+        with uploads_kept_only_on_commit(data["attachments"]) as uploads:
+            with transaction.atomic(), batched_case_changes():
+                case, code = workflow.register_case(
+                    actor=None,
+                    channel=Channel.WEB,
+                    category=data["category"],
+                    subject=data["subject"],
+                    content=data["content"],
+                    language=language,
+                    reply_channel=Channel.WEB if anonymous else data["reply_channel"],
+                    **form.citizen_fields(),
+                )
+                for upload in uploads:
+                    attach_stored(case, upload, None)
+                OnlineSubmission.objects.create(token_hash=token_hash, case=case, access_code=code)
+    except IntegrityError:
+        # The same form, sent twice at once: the other request filed it (and holds its receipt).
+        receipt = earlier_receipt(token_hash)
+        if receipt is None:
+            raise
+        return receipt, False
+    return _receipt(case, code, anonymous), True
 
 
 @rate_limited("appeal", "APPEAL_SUBMISSIONS_PER_HOUR")
 def appeal_form_view(request, page):
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
-        if form.is_valid():
-            token = form.cleaned_data["submission_token"]
-            if not _claim_token(request, token):
-                # Already filed from this form: show the receipt (if not yet seen), never a second case.
-                return redirect(page.url + "receipt/")
-            if form.cleaned_data["website"]:
-                request.session[RECEIPT_KEY] = {"discarded": True}
-                return redirect(page.url + "receipt/")
-            case, code = file_appeal(form, translation.get_language())
-            request.session[RECEIPT_KEY] = {
-                "reference": case.reference,
-                "access_code": code,
-                "reply_due": case.reply_due.isoformat() if case.reply_due else "",
-                "anonymous": form.cleaned_data["anonymous"],
-                "email": bool(case.citizen_email),
-            }
+        token_hash = submission_token_hash(request.POST.get("submission_token", ""))
+        if token_hash is None:
+            form.add_error(None, _("This form has expired. Please check your entries and send it again."))
+        elif form.is_valid():
+            receipt = earlier_receipt(token_hash)
+            if receipt is None and form.cleaned_data["website"]:
+                receipt = {"discarded": True}
+            if receipt is None:
+                receipt, _created = file_appeal(form, translation.get_language(), token_hash)
+            request.session[RECEIPT_KEY] = receipt
             return redirect(page.url + "receipt/")
-        # A fresh token for the corrected form; the old one is still unused and stays valid.
+        # The corrected form keeps its token (still unused); an expired one is replaced.
         form.data = form.data.copy()
-        form.data["submission_token"] = form.data.get("submission_token") or _issue_token(request)
+        if token_hash is None:
+            form.data["submission_token"] = new_submission_token()
     else:
-        form = AppealForm(initial={"submission_token": _issue_token(request)})
+        form = AppealForm(initial={"submission_token": new_submission_token()})
     return no_store(
         render(request, "portal/appeal_form_page.html", {"page": page, "self": page, "form": form})
     )
@@ -315,24 +357,101 @@ class SatisfactionForm(forms.Form):
         return data
 
 
+def normalise_reference(reference):
+    return (reference or "").strip().upper()[:30]
+
+
 def find_case(reference, access_code):
     """The case with this reference and code, or None; the same work is done whether or not it exists."""
-    case = Case.objects.filter(reference__iexact=(reference or "").strip()).first()
+    case = Case.objects.filter(reference__iexact=normalise_reference(reference)).first()
     if case is None:
-        check_password(access_code or "", _DUMMY_HASH)
+        crypto.spend_access_code_check(normalise_access_code(access_code))
         return None
     return case if case.check_access_code(access_code) else None
+
+
+# --- Abuse controls on tracking ----------------------------------------------------------------
+# Per client (address, IPv6 /64): TRACKING_ATTEMPTS_PER_HOUR lookups, and a captcha once it has sent
+# a few wrong codes. Per reference: a captcha after a few wrong codes in a day, whoever sent them;
+# after TRACKING_REFERENCE_FAILURES_BEFORE_LOCK the reference's online lookup pauses for
+# TRACKING_LOCK_MINUTES and the staff see a note on the case. A pause is short on purpose: anyone
+# who knows a reference could cause one, and the citizen should not lose their case for long.
+DAY = 24 * 3600
+
+
+def _client_failures(request):
+    return ratelimit.peek("tracking-fail-ip", ratelimit.client_key(request), 3600)
+
+
+def _reference_failures(reference):
+    return ratelimit.peek("tracking-fail-ref", reference, DAY)
+
+
+def _lock_key(reference):
+    return f"tracking-lock:{reference}"
+
+
+def _is_paused(reference):
+    try:
+        return bool(cache.get(_lock_key(reference)))
+    except Exception:  # noqa: BLE001 - a cache outage pauses nothing
+        return False
+
+
+def captcha_needed(request, reference=""):
+    return _client_failures(request) >= settings.TRACKING_FAILURES_BEFORE_CAPTCHA or (
+        bool(reference)
+        and _reference_failures(reference) >= settings.TRACKING_REFERENCE_FAILURES_BEFORE_CAPTCHA
+    )
+
+
+def _record_failure(request, reference):
+    ratelimit.count("tracking-fail-ip", ratelimit.client_key(request), 3600)
+    failures = ratelimit.count("tracking-fail-ref", reference, DAY)
+    if failures is None or failures < settings.TRACKING_REFERENCE_FAILURES_BEFORE_LOCK:
+        return
+    minutes = settings.TRACKING_LOCK_MINUTES
+    try:
+        cache.set(_lock_key(reference), 1, timeout=minutes * 60)
+        first_today = cache.add(f"tracking-lock-told:{reference}", 1, timeout=DAY)
+    except Exception:  # noqa: BLE001
+        return
+    logger.warning("online tracking paused for a reference after %d wrong codes", failures)
+    if first_today:
+        case = Case.objects.filter(reference__iexact=reference).first()
+        if case is not None:
+            workflow.note_tracking_paused(case, failures, minutes)
+
+
+class TrackingCaptchaForm(forms.Form):
+    captcha = CaptchaField(label=_("Type the characters in the picture"))
 
 
 @rate_limited("tracking", "TRACKING_ATTEMPTS_PER_HOUR")
 def _lookup(request, page):
     form = TrackingForm(request.POST)
+    captcha_form = None
     if form.is_valid():
-        case = find_case(form.cleaned_data["reference"], form.cleaned_data["access_code"])
+        reference = normalise_reference(form.cleaned_data["reference"])
+        if captcha_needed(request, reference):
+            captcha_form = TrackingCaptchaForm(request.POST)
+            if not captcha_form.is_valid():
+                return _render_tracking(request, page, tracking_form=form, captcha_form=captcha_form)
+        if _is_paused(reference):
+            form.add_error(
+                None,
+                _(
+                    "Online tracking of this case is paused for a while after too many wrong access "
+                    "codes. Please try again later, or call us: our staff can help you at once."
+                ),
+            )
+            return _render_tracking(request, page, tracking_form=form)
+        case = find_case(reference, form.cleaned_data["access_code"])
         if case is not None:
             request.session.cycle_key()
             request.session[TRACKED_KEY] = case.pk
             return redirect(page.url)
+        _record_failure(request, reference)
         form.add_error(
             None, _("We found no case with this reference and access code. Check both and try again.")
         )
@@ -363,10 +482,11 @@ def _add_information(request, page, case):
     form = InformationForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                workflow.receive_information(case, None, form.cleaned_data["text"])
-                for uploaded in form.cleaned_data["attachments"]:
-                    add_attachment(case, uploaded, None)
+            with uploads_kept_only_on_commit(form.cleaned_data["attachments"]) as uploads:
+                with transaction.atomic(), batched_case_changes():
+                    workflow.receive_information(case, None, form.cleaned_data["text"])
+                    for upload in uploads:
+                        attach_stored(case, upload, None)
         except workflow.TransitionNotAllowed as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -400,9 +520,14 @@ MESSAGES = {
 
 def _render_tracking(request, page, case=None, **forms_):
     context = {"page": page, "self": page, "case": case}
-    context["message"] = MESSAGES.get(request.session.pop("tracking_message", None))
+    # Popped only when there is one: popping from an empty session would still save a session row.
+    if "tracking_message" in request.session:
+        context["message"] = MESSAGES.get(request.session.pop("tracking_message"))
     if case is None:
         context["tracking_form"] = forms_.get("tracking_form") or TrackingForm()
+        context["captcha_form"] = forms_.get("captcha_form") or (
+            TrackingCaptchaForm() if captcha_needed(request) else None
+        )
     else:
         # Only what the citizen may see: public events, never who on the staff wrote them.
         context["events"] = [

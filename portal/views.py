@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -20,10 +21,50 @@ def robots_txt(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for the load balancer: answers only whether the database does."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "unavailable"}, status=503)
+    """Liveness: the process answers. It touches no service, so it stays fast while they struggle;
+    whether the database, cache and broker answer is /readyz's question."""
     return JsonResponse({"status": "ok"})
+
+
+def _check(probe):
+    try:
+        probe()
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"; its class says why
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache():
+    key = "readyz-probe"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":  # django-redis swallows errors and answers None when Redis is down
+        raise ConnectionError("no answer")
+
+
+def _broker():
+    from appeals.celery import app
+
+    if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
+        return
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=1)
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: database, cache and broker, each reported apart.
+
+    503 only when the database is down: without the cache or the broker the site still takes and
+    tracks appeals (limits fail open, the outbox keeps messages), so it should keep getting traffic.
+    """
+    checks = {"database": _check(_database), "cache": _check(_cache), "broker": _check(_broker)}
+    ready = checks["database"]["ok"]
+    degraded = not all(check["ok"] for check in checks.values())
+    status = "ok" if not degraded else ("degraded" if ready else "unavailable")
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)

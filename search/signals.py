@@ -24,6 +24,10 @@ def _part_changed(sender, instance, **kwargs):
 
 def _index(case_id):
     from appeals.tasks import enqueue_on_commit
+    from casework.signals import defer_case_change
+
+    if defer_case_change(case_id):
+        return
 
     from . import cases
     from .tasks import send_case_to_elasticsearch
@@ -33,9 +37,16 @@ def _index(case_id):
         enqueue_on_commit(send_case_to_elasticsearch, case_id)
 
 
+def _batch_ended(sender, case_ids, **kwargs):
+    for case_id in case_ids:
+        _index(case_id)
+
+
 def connect():
     from casework.models import Case, Event, Outcome, Visit
+    from casework.signals import cases_changed
 
+    cases_changed.connect(_batch_ended, dispatch_uid="case_search.cases_changed")
     page_published.connect(_page_changed, dispatch_uid="case_search.page_published")
     page_unpublished.connect(_page_changed, dispatch_uid="case_search.page_unpublished")
     post_save.connect(_case_changed, sender=Case, dispatch_uid="case_search.case_saved")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "appeals.middleware.PublicLocaleMiddleware",
+    "appeals.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,11 +112,18 @@ if CACHE_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # A cache that is down or hangs must cost a request milliseconds, not a worker: every
+            # caller treats a missing answer as a miss (see portal/ratelimit.py).
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_float("CACHE_CONNECT_TIMEOUT", 0.25),
+                "SOCKET_TIMEOUT": env_float("CACHE_TIMEOUT", 0.5),
+            },
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "appeals"),
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -178,7 +186,15 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Sending a task happens after a commit, inside a citizen's request: with the broker down it must give
+# up within about a second (the row it works from is safe, and a periodic sweep sends it later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -211,6 +227,9 @@ HOLIDAY_REGION = env_str("HOLIDAY_REGION", "TW")
 # where a key derived from SECRET_KEY is used; production requires them.
 PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
 PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY")
+# Keys of the HMAC over citizens' access codes, newest first (casework/crypto.py): separate from
+# SECRET_KEY, so rotating one does not touch the other. Derived from SECRET_KEY in dev and tests.
+ACCESS_CODE_KEYS = env_list("ACCESS_CODE_KEYS")
 # Days after a case is closed (or a visit that opened no case is made) before its personal data is
 # erased by the daily retention run (casework/retention.py); statistics stay.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
@@ -219,6 +238,13 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 APPEAL_SUBMISSIONS_PER_HOUR = env_int("APPEAL_SUBMISSIONS_PER_HOUR", 10)
 TRACKING_ATTEMPTS_PER_HOUR = env_int("TRACKING_ATTEMPTS_PER_HOUR", 30)
+# Wrong access codes from one address in an hour before its tracking form asks for a captcha.
+TRACKING_FAILURES_BEFORE_CAPTCHA = env_int("TRACKING_FAILURES_BEFORE_CAPTCHA", 3)
+# Wrong codes for one reference in a day before its lookups need a captcha, and before online
+# lookup of it pauses for TRACKING_LOCK_MINUTES (staff are told; the right code works again after).
+TRACKING_REFERENCE_FAILURES_BEFORE_CAPTCHA = env_int("TRACKING_REFERENCE_FAILURES_BEFORE_CAPTCHA", 3)
+TRACKING_REFERENCE_FAILURES_BEFORE_LOCK = env_int("TRACKING_REFERENCE_FAILURES_BEFORE_LOCK", 10)
+TRACKING_LOCK_MINUTES = env_int("TRACKING_LOCK_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from .env import env_bool, env_int, env_required, env_str
 SECRET_KEY = env_required("SECRET_KEY")
 PERSONAL_DATA_KEYS = env_required("PERSONAL_DATA_KEYS").split(",")
 PERSONAL_DATA_HASH_KEY = env_required("PERSONAL_DATA_HASH_KEY")
+ACCESS_CODE_KEYS = env_required("ACCESS_CODE_KEYS").split(",")
 if env_bool("DEBUG", False):
     raise ImproperlyConfigured("DEBUG must not be switched on in production.")
 DEBUG = False

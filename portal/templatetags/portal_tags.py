@@ -12,6 +12,14 @@ def page_alternates(context):
 
 
 @register.simple_tag
+def portal_generation():
+    """The page cache's current generation: a key part that changes whenever content does."""
+    from portal.cache import generation
+
+    return generation()
+
+
+@register.simple_tag
 def main_navigation():
     home, items = i18n.navigation(get_language())
     return {"home": home, "items": items}

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "appeals.settings.production",
     "PERSONAL_DATA_KEYS": "x2pGQyYkM9mL0sK8vVfK3nq3bYtY8tq3bW8Zb1hZ0bE=",
     "PERSONAL_DATA_HASH_KEY": "a-long-random-hash-key-for-lookups-0123456789",
+    "ACCESS_CODE_KEYS": "a-long-random-access-code-key-0123456789abcdef",
     "ALLOWED_HOSTS": "appeals.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
 }
@@ -115,7 +116,7 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     read = set()
     for path in (root / "appeals" / "settings").glob("*.py"):
-        read |= set(re.findall(r'env_(?:str|bool|int|list|required)\("([A-Z_]+)"', path.read_text()))
+        read |= set(re.findall(r'env_(?:str|bool|int|float|list|required)\("([A-Z_]+)"', path.read_text()))
     assert sorted(read - documented) == []
 
 

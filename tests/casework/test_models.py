@@ -1,11 +1,13 @@
 """Model invariants: references, access codes, the append-only timeline, attachments, personal data."""
 
 import threading
+from datetime import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from casework.attachments import add_attachment, validate_upload
 from casework.models import Case, Event, PersonalDataAccess, ReferenceSequence
@@ -149,3 +151,57 @@ def test_two_concurrent_transitions_cannot_both_succeed():
         thread.join()
     assert sorted(results) == ["ok", "refused"]
     assert Case.objects.get(pk=case.pk).events.filter(kind=Event.Kind.ROUTED).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reference_numbers_come_from_a_sequence_that_holds_no_lock_until_commit(settings):
+    """Two filings in flight at once both get their number at once, and never the same one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL sequences")
+    from django.db import connections, transaction
+
+    settings.CASE_REFERENCE_PREFIX = "SQ"
+    # Numbers the year already used (the counter kept before sequences) are never handed out again.
+    ReferenceSequence.objects.create(year=2031, last_number=41)
+    got_number = threading.Event()
+    release = threading.Event()
+    seen = []
+
+    def slow_filing():
+        try:
+            with transaction.atomic():
+                seen.append(ReferenceSequence.next_reference(2031))
+                got_number.set()
+                release.wait(10)  # still inside its transaction, e.g. writing uploads
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_filing)
+    thread.start()
+    assert got_number.wait(10)
+    try:
+        with transaction.atomic():
+            # Would block until the other transaction ends if the number were taken under a row lock.
+            seen.append(ReferenceSequence.next_reference(2031))
+    finally:
+        release.set()
+        thread.join()
+    assert sorted(seen) == ["SQ-2031-000042", "SQ-2031-000043"]
+    numbers = ReferenceSequence.reserve(2031, 3)
+    assert numbers == sorted(numbers) and min(numbers) > 43 and len(set(numbers)) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_emptied_database_numbers_from_one_again_but_a_used_year_keeps_its_sequence(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL sequences")
+    from casework.models import drop_unused_reference_sequences
+
+    settings.CASE_REFERENCE_PREFIX = "SQ"
+    used = CaseFactory(received_at=timezone.make_aware(datetime(2032, 5, 1, 10, 0)))
+    ReferenceSequence.next_reference(2033)  # a number taken, its filing rolled back: no case, no row
+    drop_unused_reference_sequences()
+    assert ReferenceSequence.next_reference(2033) == "SQ-2033-000001"
+    assert ReferenceSequence.next_reference(2032) > used.reference

@@ -71,10 +71,13 @@ def test_posting_the_same_form_twice_creates_one_case(client):
     assert Case.objects.count() == 1
 
 
-def test_a_token_never_issued_creates_nothing(client):
+def test_a_token_never_issued_creates_nothing_and_keeps_what_was_typed(client):
     client.get(APPEAL_URL)
     response = client.post(APPEAL_URL, appeal_data("made-up-token"))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "此表單已逾時" in html
+    assert "路燈故障" in html  # the citizen's text is still in the form
     assert Case.objects.count() == 0
 
 
