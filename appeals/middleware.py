@@ -36,19 +36,11 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-        from django.shortcuts import render
+        from .errors import DATABASE_ERRORS, service_unavailable
 
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.warning(
             "database unavailable during %s %s: %s", request.method, request.path, type(exception).__name__
         )
-        try:
-            response = render(request, "503.html", status=503)
-        except Exception:  # noqa: BLE001 - a template that needs the database must not turn this into a 500
-            from django.http import HttpResponse
-
-            response = HttpResponse(status=503)
-        response["Retry-After"] = "30"
-        return response
+        return service_unavailable(request)

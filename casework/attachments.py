@@ -47,9 +47,45 @@ def validate_upload(uploaded):
     return content_type
 
 
-# Photos carry EXIF (GPS position, camera serial, owner's name): re-encoded without it. GIFs are
-# left alone (re-encoding would drop animation frames; they carry no EXIF) and so are PDFs.
-REENCODED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# Images carry their device's and owner's details: EXIF (GPS position, camera serial, owner's name),
+# XMP, IPTC, ICC descriptions, JPEG and GIF comments, PNG text chunks. Each one is rebuilt from its
+# pixels alone and encoded afresh, so none of it can follow; GIF animations keep their frames,
+# durations and loop count. PDFs are stored as sent.
+REENCODED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+PLAIN_MODES = ("RGB", "RGBA", "L", "LA", "P")
+
+
+def _pixels_only(image, image_format):
+    """A new image with `image`'s pixels (and palette, transparency), nothing of its `info` or EXIF."""
+    from PIL import Image
+
+    if image.mode not in PLAIN_MODES:
+        has_alpha = "A" in image.getbands() or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+    options = {}
+    transparency = image.info.get("transparency")
+    if transparency is not None and image.mode in ("P", "L", "RGB"):
+        options["transparency"] = transparency
+    return clean, options
+
+
+def _reencode_gif(image, out):
+    from PIL import ImageSequence
+
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        clean, _options = _pixels_only(frame.convert("RGBA"), "GIF")
+        frames.append(clean)
+        durations.append(frame.info.get("duration", 0))
+    options = {"save_all": True, "append_images": frames[1:], "duration": durations, "disposal": 2}
+    if "loop" in image.info:
+        options["loop"] = image.info["loop"]
+    frames[0].save(out, format="GIF", **options)
 
 
 def without_metadata(uploaded, content_type):
@@ -62,14 +98,14 @@ def without_metadata(uploaded, content_type):
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:
-            upright = ImageOps.exif_transpose(image)
-            if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                upright = upright.convert("RGB")
-            if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
             out = io.BytesIO()
-            options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
-            upright.save(out, format=image_format, **options)
+            if image_format == "GIF":
+                _reencode_gif(image, out)
+            else:
+                clean, options = _pixels_only(ImageOps.exif_transpose(image), image_format)
+                if image_format in ("JPEG", "WEBP"):
+                    options["quality"] = 90
+                clean.save(out, format=image_format, **options)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(_("The image cannot be read.")) from exc
     cleaned = ContentFile(out.getvalue(), name=uploaded.name)

@@ -5,10 +5,12 @@ case see every department. Figures come from casework.statistics and casework.as
 """
 
 import csv
+from datetime import date
 from io import BytesIO
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse_lazy
@@ -21,18 +23,30 @@ from wagtail.admin.menu import MenuItem
 
 from . import access, assessment, roles, statistics
 from .charts import bar_chart, line_chart
+from .ledger import safe_row, xlsx_row
 from .models import Category, Channel, Department, Status
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
 MAX_PERIOD_DAYS = 366 * 5
+# A date outside these is no period of the office's cases, and the ends of the calendar overflow the
+# day arithmetic of the figures (9999-12-31 has no next day).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+DATE_LIMITS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 
 class PeriodForm(forms.Form):
     start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_LIMITS,
     )
     end = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_LIMITS,
     )
     department = forms.ModelChoiceField(
         label=gettext_lazy("Department"), queryset=Department.objects.none(), required=False
@@ -54,6 +68,11 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        # The period as period() will complete it: one end alone must not make it unbounded either.
+        if start and not end and "end" not in self.errors:
+            end = max(timezone.localdate(), start)
+        if end and not start and "start" not in self.errors:
+            start = min(timezone.localdate().replace(day=1), end)
         if start and end and end < start:
             raise forms.ValidationError(_("The period ends before it starts."))
         if start and end and (end - start).days > MAX_PERIOD_DAYS:
@@ -147,6 +166,15 @@ def dashboard(request):
     return render(request, "casework/dashboard.html", context)
 
 
+def period_errors(form):
+    """The form's complaints about its dates (or None): an export of another period than asked is
+    worse than none."""
+    if not form.is_bound or form.is_valid():
+        return None
+    errors = [str(error) for name in ("start", "end", "__all__") for error in form.errors.get(name, [])]
+    return errors or None
+
+
 # --- Assessment ----------------------------------------------------------------------------------
 
 
@@ -158,9 +186,10 @@ def assessment_departments(user):
     raise PermissionDenied
 
 
-def _assessment(request):
+def _assessment(request, form=None):
     allowed = assessment_departments(request.user)
-    form = PeriodForm(request.GET or None, departments=allowed)
+    if form is None:
+        form = PeriodForm(request.GET or None, departments=allowed)
     start, end, department, _grain = form.period()
     departments = [department] if department is not None else allowed
     by_department, by_handler = assessment.assess(start, end, departments)
@@ -209,7 +238,15 @@ def _export_rows(by_department, by_handler):
 
 @never_cache
 def assessment_export(request, fmt):
-    _form, start, end, by_department, by_handler = _assessment(request)
+    form = PeriodForm(request.GET or None, departments=assessment_departments(request.user))
+    errors = period_errors(form)
+    if errors:
+        return HttpResponse(
+            _("The period cannot be exported: %(reasons)s") % {"reasons": " ".join(errors)},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    _form, start, end, by_department, by_handler = _assessment(request, form)
     filename = f"assessment-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -218,7 +255,7 @@ def assessment_export(request, fmt):
         sheet = workbook.active
         sheet.title = _("Assessment")[:31]
         for row in _export_rows(by_department, by_handler):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         buffer = BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -232,7 +269,7 @@ def assessment_export(request, fmt):
     response.write("\ufeff")
     writer = csv.writer(response)
     for row in _export_rows(by_department, by_handler):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(safe_row(["" if value is None else value for value in row]))
     return response
 
 

@@ -87,6 +87,19 @@ DEMO_VISITS = [
 ]
 
 
+# Cases received this month, whatever the day: the other cases' dates are set by their deadlines,
+# so in the first days of a month (or on 1 January) none of them may fall in it, and this month's
+# dashboard and assessment would be empty. (status, department code)
+THIS_MONTH_CASES = [
+    (Status.RECEIVED, None),
+    (Status.ROUTED, DEMO_DEPARTMENT),
+    (Status.IN_PROGRESS, DEMO_DEPARTMENT),
+    (Status.IN_PROGRESS, DEMO_DEPARTMENT),
+    (Status.ROUTED, "dot"),
+    (Status.IN_PROGRESS, "social"),
+]
+
+
 def load_departments():
     departments = {}
     for code, name, parent in DEPARTMENTS:
@@ -107,10 +120,14 @@ def load_casework(stdout=None, case_count=200):
     """Departments, the holiday calendar, reply templates, ~200 cases over every status and SLA state,
     and a few visits. Safe to re-run: what exists is left as it is."""
     from . import deadlines
-    from .synthetic import ANCHORS, Synthesiser, save_batch
+    from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser, save_batch
 
     today = timezone.localdate()
-    deadlines.load_public_holidays(range(today.year - 2, today.year + 2))
+    # Every year the cases' dates and deadlines can reach, whatever the day the demo is loaded on
+    # (a case received two years ago, a deadline early next year): a missing year would make its
+    # holidays count as working days.
+    first, last = today - timedelta(days=SYNTHETIC_PAST_DAYS), today + timedelta(days=SYNTHETIC_FUTURE_DAYS)
+    deadlines.load_public_holidays(range(first.year, last.year + 1))
     StageLimits.load()
     departments = load_departments()
     for category, title, text in REPLY_TEMPLATES:
@@ -132,9 +149,12 @@ def load_casework(stdout=None, case_count=200):
             for sla in SLAState:
                 built += [synth.build(status, sla) for _i in range(5)]
         built += [synth.build(Status.AWAITING_INFORMATION) for _i in range(4)]
-        endings = {Status.CLOSED: 40, Status.REJECTED: 6, Status.DUPLICATE: 4, Status.WITHDRAWN: 6}
+        endings = {Status.CLOSED: 36, Status.REJECTED: 6, Status.DUPLICATE: 4, Status.WITHDRAWN: 6}
         for status, count in endings.items():
             built += [synth.build(status) for _i in range(count)]
+        built += [
+            synth.build(status, this_month=True, department_code=code) for status, code in THIS_MONTH_CASES
+        ]
         save_batch(built[:case_count])
     if not Visit.objects.exists():
         intake = staff["intake"]

@@ -2,6 +2,9 @@
 
 Scoped like every back-office listing (access.cases_visible_to), with the citizen's name masked
 unless the user may see the case's personal data; exported as CSV or XLSX.
+
+Every spreadsheet the back office hands out goes through spreadsheet_safe / xlsx_row here, after
+masking: a masked value can start a formula too ("=2+5" masks to "=**5").
 """
 
 import csv
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from wagtail.admin.auth import require_admin_access
 
 from . import access, roles
@@ -80,20 +84,42 @@ def rows(user, cases):
         citizen = case.citizen_name if access.can_see_personal_data(user, case) else ""
         yield [
             case.reference,
-            spreadsheet_safe(case.subject),
+            case.subject,
             str(case.get_status_display()),
             case.department.name if case.department else "",
             (case.handler.get_full_name() or case.handler.get_username()) if case.handler else "",
             case.due_date.isoformat() if case.due_date else "",
             str(state.label) if state else "",
             case.notice_count,
-            spreadsheet_safe(citizen) if citizen else access.mask_name(case.citizen_name),
+            citizen or access.mask_name(case.citizen_name),
         ]
 
 
-def spreadsheet_safe(text):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection);
+# tab and carriage return because some programs skip them before looking for the others.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """The value as a cell a spreadsheet shows as text: text that could start a formula gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row):
+    return [spreadsheet_safe(value) for value in row]
+
+
+def xlsx_row(sheet, row):
+    """Cells for sheet.append: text is typed as a string, which openpyxl never writes as a formula."""
+    cells = []
+    for value in safe_row(row):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def as_csv(user, cases):
@@ -101,17 +127,17 @@ def as_csv(user, cases):
     response["Content-Disposition"] = 'attachment; filename="ledger.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
-    writer.writerow(header())
-    writer.writerows(rows(user, cases))
+    writer.writerow(safe_row(header()))
+    writer.writerows(safe_row(row) for row in rows(user, cases))
     return response
 
 
 def as_xlsx(user, cases):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Ledger"))
-    sheet.append(header())
+    sheet.append(xlsx_row(sheet, header()))
     for row in rows(user, cases):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

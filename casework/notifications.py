@@ -7,6 +7,7 @@ exponential back-off until MAX_ATTEMPTS.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -153,6 +154,21 @@ def render(message):
 
 # --- Delivery ----------------------------------------------------------------------------------
 
+# Mail servers and SMS gateways name the recipient in their errors ("SMTPRecipientsRefused:
+# {'x@example.com': …}"); last_error is shown to auditors and outlives the case's retention period.
+EMAIL_ADDRESS = re.compile(r"[^\s@'\"<>(),;:\[\]{}]+@[^\s@'\"<>(),;:\[\]{}]+")
+# Seven or more digits, possibly split by spaces, dots, dashes or brackets, or led by +: a phone number.
+PHONE_NUMBER = re.compile(r"\+?\d(?:[\s().-]*\d){6,}")
+
+
+def redact(text):
+    return PHONE_NUMBER.sub("[number]", EMAIL_ADDRESS.sub("[address]", text))
+
+
+def describe_error(error):
+    """The error's class and its message with addresses and phone numbers taken out."""
+    return f"{type(error).__name__}: {redact(str(error))}"[:1000]
+
 
 class LoggingSMSBackend:
     """The default SMS backend: writes the message to the log (plug a real gateway in by setting)."""
@@ -205,7 +221,7 @@ def deliver_due(message_id=None, now=None, limit=50):
             failed = message.attempts >= MAX_ATTEMPTS
             message.status = OutboxMessage.State.FAILED if failed else OutboxMessage.State.PENDING
             message.next_attempt_at = timezone.now() + backoff(message.attempts)
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            message.last_error = describe_error(error)
             message.save(update_fields=["status", "next_attempt_at", "last_error"])
             continue
         message.status = OutboxMessage.State.SENT

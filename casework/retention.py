@@ -3,7 +3,8 @@
 When a case has been closed (or rejected, merged, withdrawn) for longer than
 settings.PERSONAL_DATA_RETENTION_DAYS, its citizen's personal data is erased: name, ID number, phone,
 e-mail, address and their lookup hashes, the attachments (files and names), the names, contacts and ID
-numbers of the walk-in visits that belong to it, and the addresses its messages were sent to. Walk-in
+numbers of the walk-in visits that belong to it, and the addresses its messages were sent to together
+with their delivery errors (a mail server's error can quote the address). Walk-in
 visits that never opened a case are erased the same way once they are older than the period.
 
 What statistics are made of stays: category, channel, dates, department, status, outcome, satisfaction.
@@ -51,7 +52,9 @@ def _has_personal_data():
         visit_data |= ~Q(**{name: ""})
     condition |= Exists(Attachment.objects.filter(case=OuterRef("pk")))
     condition |= Exists(Visit.objects.filter(visit_data, case=OuterRef("pk")))
-    condition |= Exists(OutboxMessage.objects.filter(case=OuterRef("pk")).exclude(address=""))
+    condition |= Exists(
+        OutboxMessage.objects.filter(case=OuterRef("pk")).exclude(Q(address="") & Q(last_error=""))
+    )
     return condition
 
 
@@ -108,11 +111,15 @@ def erase_case(case, run_id, now=None):
         for visit in Visit.objects.filter(case=case).order_by("pk"):
             erased += [f"visit {visit.pk}: {name}" for name in _erase_visit(visit)]
 
-        messages = OutboxMessage.objects.filter(case=case).exclude(address="")
-        sent_to = messages.count()
+        messages = OutboxMessage.objects.filter(case=case)
+        sent_to = messages.exclude(address="").count()
+        errors = messages.exclude(last_error="").count()
+        if sent_to or errors:
+            messages.update(address="", last_error="")
         if sent_to:
-            messages.update(address="")
             erased.append(f"message addresses ({sent_to})")
+        if errors:
+            erased.append(f"message errors ({errors})")
 
         if not erased:
             return None

@@ -190,6 +190,9 @@ ANCHORS = {
     S.REPLIED: ("follow_up_days", "stage"),
     S.FOLLOWED_UP: ("follow_up_days", "stage"),
 }
+# How far back cases are received and how far ahead deadlines fall: the calendar the dates need.
+SYNTHETIC_PAST_DAYS = 900
+SYNTHETIC_FUTURE_DAYS = 400
 
 
 class Synthesiser:
@@ -205,7 +208,10 @@ class Synthesiser:
         self.departments = departments
         self.staff = staff
         self.limits = StageLimits.load()
-        self.calendar = WorkingCalendar(self.today - timedelta(days=900), self.today + timedelta(days=400))
+        self.calendar = WorkingCalendar(
+            self.today - timedelta(days=SYNTHETIC_PAST_DAYS),
+            self.today + timedelta(days=SYNTHETIC_FUTURE_DAYS),
+        )
         self.department_staff = {}
         for membership in DepartmentMembership.objects.select_related("user"):
             self.department_staff.setdefault((membership.department_id, membership.role), membership.user)
@@ -264,12 +270,16 @@ class Synthesiser:
         limit = getattr(self.limits, limit_name)
         soon = self.limits.due_soon_days
         sla = sla or rng.choices(list(SLAState), weights=[70, 15, 15])[0]
+        # On a weekend or holiday today is not one of the elapsed working days, so a deadline is one
+        # working day further off than on a working day: the fewest elapsed days that are due soon
+        # rather than on time is one more.
+        fewest_due_soon = min(max(0, limit - soon) + (0 if cal.is_working_day(today) else 1), limit)
         if sla == SLAState.ON_TIME and limit > soon:
             elapsed = rng.randrange(0, limit - soon)
         elif sla == SLAState.OVERDUE:
             elapsed = limit + rng.randrange(1, 12)
         else:
-            elapsed = rng.randrange(max(0, limit - soon), limit + 1)
+            elapsed = rng.randrange(fewest_due_soon, limit + 1)
         anchor_day = cal.subtract_working_days(today, elapsed)
         if anchor == "received":
             received = anchor_day
@@ -281,14 +291,25 @@ class Synthesiser:
 
     # --- One case -------------------------------------------------------------------------------
 
-    def build(self, status, sla=None, number=None, year=None):
-        """An unsaved case with its events (and outcome, pause) in the given status."""
+    def this_month(self):
+        """(received_on, stage_started_on), both from the first of this month to today."""
+        first = self.today.replace(day=1)
+        received = first + timedelta(days=self.rng.randrange((self.today - first).days + 1))
+        stage = received + timedelta(days=self.rng.randrange((self.today - received).days + 1))
+        return received, stage
+
+    def build(self, status, sla=None, number=None, year=None, this_month=False, department_code=None):
+        """An unsaved case with its events (and outcome, pause) in the given status.
+
+        this_month: received this month (up to now) instead of at a date putting it in an SLA state;
+        department_code: the department a routed case goes to (else one the category usually goes to).
+        """
         rng = self.rng
         category = self.weighted(CATEGORY_WEIGHTS)
         subject, content = rng.choice(SUBJECTS[category])
         place = {"district": rng.choice(DISTRICTS), "road": rng.choice(ROADS)}
         channel = self.weighted(CHANNEL_WEIGHTS)
-        received_on, stage_on = self.dates_for(status, sla)
+        received_on, stage_on = self.this_month() if this_month else self.dates_for(status, sla)
         received_at = self.at(received_on)
         is_major = category == Category.COMPLAINT and rng.random() < 0.08
         if status == S.AWAITING_APPROVAL:
@@ -306,6 +327,7 @@ class Synthesiser:
             code = rng.choice(ROUTING[category])
             if self.favourite and rng.random() < self.favourite_share:
                 code = self.favourite
+            code = department_code or code
             department = self.departments.get(code) or rng.choice(list(self.departments.values()))
         handler = None
         if department and status != S.ROUTED:

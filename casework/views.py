@@ -20,6 +20,7 @@ from . import access, roles, workflow
 from .attachments import add_attachment
 from .deadlines import WorkingCalendar, filter_by_sla, sla_state
 from .forms import CaseFilterForm, CaseRegistrationForm, VisitForm, step_form
+from .ledger import safe_row
 from .models import OPEN_STATUSES, Channel, PersonalDataAccess, SLAState, StageLimits, Status, Visit
 
 INBOXES = [
@@ -153,43 +154,42 @@ def case_export(request):
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
     writer.writerow(
-        [
-            _("Reference"),
-            _("Received"),
-            _("Category"),
-            _("Channel"),
-            _("Status"),
-            _("Department"),
-            _("Handler"),
-            _("Subject"),
-            _("Citizen"),
-            _("Due"),
-            _("Deadline"),
-        ]
+        safe_row(
+            [
+                _("Reference"),
+                _("Received"),
+                _("Category"),
+                _("Channel"),
+                _("Status"),
+                _("Department"),
+                _("Handler"),
+                _("Subject"),
+                _("Citizen"),
+                _("Due"),
+                _("Deadline"),
+            ]
+        )
     )
     for case in cases.iterator(chunk_size=2000):
         state = sla_state(case, limits=limits, calendar=calendar)
         writer.writerow(
-            [
-                case.reference,
-                timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
-                case.get_category_display(),
-                case.get_channel_display(),
-                case.get_status_display(),
-                case.department.name if case.department else "",
-                (case.handler.get_full_name() or case.handler.get_username()) if case.handler else "",
-                _spreadsheet_safe(case.subject),
-                access.mask_name(case.citizen_name),
-                case.due_date.isoformat() if case.due_date else "",
-                state.label if state else "",
-            ]
+            safe_row(
+                [
+                    case.reference,
+                    timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
+                    case.get_category_display(),
+                    case.get_channel_display(),
+                    case.get_status_display(),
+                    case.department.name if case.department else "",
+                    (case.handler.get_full_name() or case.handler.get_username()) if case.handler else "",
+                    case.subject,
+                    access.mask_name(case.citizen_name),
+                    case.due_date.isoformat() if case.due_date else "",
+                    state.label if state else "",
+                ]
+            )
         )
     return response
-
-
-def _spreadsheet_safe(text):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
 
 
 # --- One case ----------------------------------------------------------------------------------

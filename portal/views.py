@@ -11,7 +11,6 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /django-admin/",
         "Disallow: /captcha/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

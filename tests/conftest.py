@@ -3,6 +3,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,55 @@ from django.core.management import call_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+# --- The clock -----------------------------------------------------------------------------------
+
+# Many screens depend on the date (this month's cases, deadlines, holidays, opening hours), so CI
+# also runs the date-sensitive tests at chosen moments: APPEALS_TEST_NOW=2027-01-01T00:05+08:00.
+# The whole process travels there in pytest_configure, before any test module is imported, and
+# every xdist worker runs that hook too. time-machine patches the clock for all
+# threads, so live-server threads see the same moment; tick=True keeps it running, since timeouts,
+# token expiries and "newest first" orderings need time to pass.
+TEST_NOW_VARIABLE = "APPEALS_TEST_NOW"
+_clock = None
+
+
+def clock_from_environment():
+    value = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} is not an ISO datetime: {error}") from None
+    if moment.tzinfo is None:
+        # A naive moment would be read in whatever zone the machine is in, not the office's.
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} needs a UTC offset, e.g. +08:00")
+    return moment
+
+
+def pytest_configure(config):
+    global _clock
+    moment = clock_from_environment()
+    if moment is not None and _clock is None:
+        import time_machine
+
+        _clock = time_machine.travel(moment, tick=True)
+        _clock.start()
+
+
+def pytest_unconfigure(config):
+    global _clock
+    if _clock is not None:
+        _clock.stop()
+        _clock = None
+
+
+def pytest_report_header(config):
+    moment = clock_from_environment()
+    if moment is not None:
+        return f"clock: started at {moment.isoformat()} ({TEST_NOW_VARIABLE})"
 
 
 def load_demo():

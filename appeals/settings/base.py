@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "appeals.security.StaffSessionLifetimeMiddleware",
+    "appeals.security.PermissionDeniedLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "appeals.security.StaffTwoFactorMiddleware",
     "portal.cache.PageCacheMiddleware",
@@ -263,6 +265,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff sessions end after this many idle seconds (each request extends them) and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 3600)
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a staff session ends this many seconds after its sign-in (appeals.security).
+STAFF_SESSION_MAX_AGE = env_int("STAFF_SESSION_MAX_AGE", 12 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -279,7 +283,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked per username *and* address, so nobody elsewhere can lock a named account out by guessing.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as the rate limits see it, not the proxy's: otherwise every sign-in from behind
+# the proxy shares one address, and five wrong guesses from anywhere lock the account for everyone.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "appeals.security.lockout_response"
 AXES_VERBOSE = False
@@ -298,7 +306,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
+        "base-uri": ["'none'"],
         "object-src": ["'none'"],
     }
 }

@@ -51,3 +51,71 @@ def test_pdfs_are_stored_as_sent(settings, tmp_path):
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     attachment = add_attachment(CaseFactory(), SimpleUploadedFile("a.pdf", pdf, "application/pdf"), None)
     assert attachment.file.read() == pdf
+
+
+# Text a photo or drawing can carry about its owner, in every place the formats have for it.
+SECRET = "owner Wang Xiaoming tel 13912345678"
+
+
+def stored_bytes(settings, tmp_path, name, content, content_type):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    attachment = add_attachment(CaseFactory(), SimpleUploadedFile(name, content, content_type), None)
+    return attachment.file.read()
+
+
+def test_a_jpeg_comment_does_not_survive(settings, tmp_path):
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (10, 20, 30)).save(out, "JPEG", comment=f"COMMENT {SECRET}")
+    original = out.getvalue()
+    assert SECRET.encode() in original and b"\xff\xfe" in original  # a COM segment
+    stored = stored_bytes(settings, tmp_path, "photo.jpg", original, "image/jpeg")
+    assert SECRET.encode() not in stored and b"13912345678" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert "comment" not in image.info and image.size == (16, 16)
+
+
+def test_a_gif_comment_does_not_survive_and_the_animation_does(settings, tmp_path):
+    frames = [Image.new("RGB", (12, 12), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(
+        out, "GIF", save_all=True, append_images=frames[1:], duration=[100, 200, 300], loop=0, comment=SECRET
+    )
+    original = out.getvalue()
+    assert SECRET.encode() in original
+    stored = stored_bytes(settings, tmp_path, "anim.gif", original, "image/gif")
+    assert SECRET.encode() not in stored and b"13912345678" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert "comment" not in image.info
+        assert image.n_frames == 3 and image.info.get("loop") == 0
+        durations = []
+        for index in range(image.n_frames):
+            image.seek(index)
+            durations.append(image.info["duration"])
+        assert durations == [100, 200, 300]
+
+
+def test_png_text_chunks_do_not_survive(settings, tmp_path):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Author", SECRET)
+    info.add_itxt("Description", SECRET)
+    info.add_text("Comment", SECRET, zip=True)
+    out = io.BytesIO()
+    Image.new("RGBA", (8, 8), (1, 2, 3, 128)).save(out, "PNG", pnginfo=info)
+    original = out.getvalue()
+    assert SECRET.encode() in original and b"tEXt" in original
+    stored = stored_bytes(settings, tmp_path, "drawing.png", original, "image/png")
+    assert SECRET.encode() not in stored
+    assert b"tEXt" not in stored and b"iTXt" not in stored and b"zTXt" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.mode == "RGBA" and image.getpixel((0, 0)) == (1, 2, 3, 128)
+
+
+def test_gps_position_and_owner_in_exif_do_not_survive(settings, tmp_path):
+    original = photo_with_exif()
+    assert b"PhoneMaker" in original
+    stored = stored_bytes(settings, tmp_path, "gps.jpg", original, "image/jpeg")
+    assert b"Exif" not in stored and b"PhoneMaker" not in stored and "王小明".encode() not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif() and not image.getexif().get_ifd(0x8825)

@@ -65,6 +65,7 @@ def test_dashboard_refuses_staff_without_a_casework_role(client, fixture_cases):
     assert response.status_code != 200 or "道路處" not in response.content.decode()
 
 
+@pytest.mark.date_sensitive
 def test_dashboard_bad_filters_fall_back_to_this_month(client, fixture_cases):
     client.force_login(staff(roles.MANAGER))
     for query in ({"start": "soon", "end": "2026-99-99"}, {"start": "2026-03-31", "end": "2026-03-01"}):
@@ -99,6 +100,7 @@ def test_dashboard_auditor_and_supervisor_see_every_department(client, fixture_c
         assert "道路處" in response.content.decode() and "公園處" in response.content.decode()
 
 
+@pytest.mark.date_sensitive
 def test_dashboard_asks_for_fresh_roll_ups_when_they_are_old(
     client, fixture_cases, settings, django_capture_on_commit_callbacks
 ):

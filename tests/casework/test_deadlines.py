@@ -112,6 +112,7 @@ def test_case_due_dates_follow_the_stage_limits_and_skip_pauses():
     assert case.reply_due == MON + timedelta(days=18)
 
 
+@pytest.mark.date_sensitive
 def test_sla_filters_agree_with_the_state_of_each_case():
     dept = DepartmentFactory()
     today = timezone.localdate()
@@ -134,6 +135,7 @@ def test_sla_filters_agree_with_the_state_of_each_case():
     assert cases["closed"].sla_state is None
 
 
+@pytest.mark.date_sensitive
 def test_a_paused_case_is_not_overdue_while_the_citizen_is_awaited():
     intake = staff(roles.INTAKE_OFFICER)
     case = CaseFactory(received_at=timezone.now() - timedelta(days=30))

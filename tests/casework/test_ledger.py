@@ -13,7 +13,8 @@ from casework.models import Status, SupervisionNotice
 from tests.factories import CaseFactory, DepartmentFactory, staff
 from tests.helpers import denied
 
-pytestmark = pytest.mark.django_db
+# The ledger's cases are late or on time relative to today.
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 URL = "/admin/ledger/"
 

@@ -158,6 +158,7 @@ def test_notification_sms_goes_through_the_configured_backend(settings):
     assert mail.outbox == []
 
 
+@pytest.mark.date_sensitive
 def test_supervision_progress_update_from_the_case_page_ends_a_stall(client, office):
     case = CaseFactory(status=Status.IN_PROGRESS, department=office["dept"], handler=office["handler"])
     Event.objects.create(

@@ -103,6 +103,7 @@ def test_statistics_recomputing_a_day_replaces_its_rows(fixture_cases):
     assert DailyCaseStatistic.objects.filter(day=date(2026, 3, 16)).count() == 1
 
 
+@pytest.mark.date_sensitive
 def test_statistics_refresh_task_picks_up_changed_cases(fixture_cases):
     case = fixture_cases["cases"][3]
     DailyCaseStatistic.objects.update(computed_at=timezone.now() - timezone.timedelta(hours=1))

@@ -10,7 +10,8 @@ from casework import notifications, roles, supervision
 from casework.models import Event, OutboxMessage, Status, SupervisionNotice
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
-pytestmark = pytest.mark.django_db
+# The rounds run on fixed days, but the cases they look at are received today.
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 DUE = date(2026, 3, 10)  # a Tuesday
 

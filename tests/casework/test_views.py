@@ -324,6 +324,7 @@ def test_inboxes(client, world):
     assert unassigned.reference in content and review.reference not in content
 
 
+@pytest.mark.date_sensitive
 def test_the_listing_shows_deadline_states_with_a_bounded_number_of_queries(
     client, world, django_assert_max_num_queries
 ):

@@ -1,5 +1,6 @@
 """A small portal for the appeal and tracking tests: a home page with the two pages, in zh-Hant."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -81,6 +82,13 @@ def file_appeal(client, **overrides):
     """Fill in the form as a citizen would; returns the response to the POST."""
     token = token_of(client.get(APPEAL_URL))
     return client.post(APPEAL_URL, appeal_data(token, **overrides))
+
+
+def receipt_of(client):
+    """(reference, access code) from the receipt page the citizen is sent to."""
+    html = client.get(RECEIPT_URL).content.decode()
+    reference = re.search(r'id="case-reference">([^<]+)<', html).group(1)
+    return reference, re.search(r'id="case-access-code">([^<]+)<', html).group(1)
 
 
 def upload(name, content, content_type="application/octet-stream"):

@@ -73,16 +73,18 @@ def test_post_requests_bypass_the_cache(demo_site, client):
     assert "X-Portal-Cache" not in response
 
 
+@pytest.mark.date_sensitive
 def test_open_now_line_is_never_cached_past_its_next_change(demo_site, client):
     from datetime import datetime
-    from unittest import mock
     from zoneinfo import ZoneInfo
+
+    import time_machine
 
     from portal.models import HomePage
 
     # Tuesday 11:58 in Taipei: the office closes for lunch in two minutes.
     moment = datetime(2026, 11, 24, 11, 58, tzinfo=ZoneInfo("Asia/Taipei"))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    with time_machine.travel(moment, tick=False):
         reception = ReceptionPage.objects.get(locale__language_code="en")
         assert reception.get_cache_timeout() == 120
         home = HomePage.objects.get(locale__language_code="en")

@@ -39,7 +39,9 @@ def test_an_answer_works_once_only(client):
     token, key, answer = challenge(client)
     client.post(APPEAL_URL, appeal_data(token, captcha_0=key, captcha_1=answer))
     second_token, _key, _answer = challenge(client)
-    replay = client.post(APPEAL_URL, appeal_data(second_token, subject="再一次", captcha_0=key, captcha_1=answer))
+    replay = client.post(
+        APPEAL_URL, appeal_data(second_token, subject="再一次", captcha_0=key, captcha_1=answer)
+    )
     assert replay.status_code == 200 and "captcha" in replay.context["form"].errors
     assert Case.objects.count() == 1
 
@@ -57,4 +59,3 @@ def test_an_expired_challenge_is_refused(client):
     CaptchaStore.objects.filter(hashkey=key).update(expiration=timezone.now() - timedelta(seconds=1))
     response = client.post(APPEAL_URL, appeal_data(token, captcha_0=key, captcha_1=answer))
     assert "captcha" in response.context["form"].errors and not Case.objects.exists()
-

@@ -4,7 +4,6 @@ readers who only look at the form."""
 
 import hashlib
 import hmac
-import re
 from unittest import mock
 
 import pytest
@@ -22,10 +21,10 @@ from portal.appeals import SUBMISSION_TOKEN_MAX_AGE
 from .appeal_pages import (
     APPEAL_URL,
     PNG,
-    RECEIPT_URL,
     TRACK_URL,
     appeal_data,
     appeal_pages,  # noqa: F401
+    receipt_of,
     token_of,
     upload,
 )
@@ -201,9 +200,7 @@ def test_filing_and_tracking_work_while_the_cache_is_down(client, cache_down, ca
     settings.APPEAL_SUBMISSIONS_PER_HOUR = 1
     response = client.post(APPEAL_URL, appeal_data(token_of(client.get(APPEAL_URL))))
     assert response.status_code == 302
-    receipt = client.get(RECEIPT_URL).content.decode()
-    reference = re.search(r'id="case-reference">([^<]+)<', receipt).group(1)
-    code = re.search(r'id="case-access-code">([^<]+)<', receipt).group(1)
+    reference, code = receipt_of(client)
     # Limits fail open (a second filing from the same address is not refused), with a warning.
     second = client.post(APPEAL_URL, appeal_data(token_of(client.get(APPEAL_URL)), subject="第二件"))
     assert second.status_code == 302
@@ -228,9 +225,8 @@ def test_a_retry_after_a_lost_response_shows_the_receipt_of_the_case_already_fil
     retry = Client()
     response = retry.post(APPEAL_URL, appeal_data(token))
     assert response.status_code == 302
-    html = retry.get(RECEIPT_URL).content.decode()
-    code = re.search(r'id="case-access-code">([^<]+)<', html).group(1)
-    assert case.reference in html and case.check_access_code(code)
+    reference, code = receipt_of(retry)
+    assert reference == case.reference and case.check_access_code(code)
     assert Case.objects.count() == 1
 
 
@@ -304,7 +300,9 @@ def test_housekeeping_removes_files_a_killed_filing_left_and_keeps_attached_ones
     orphan.write_bytes(PNG)
     fresh_orphan = tmp_path / "attachments" / "2026" / "01" / "in-flight.png"
     fresh_orphan.write_bytes(PNG)
-    two_hours_ago = time.time() - 7200
+    # Modification times follow the test's clock (which may be set to another date), not the disk's.
+    now, two_hours_ago = time.time(), time.time() - 7200
+    os.utime(fresh_orphan, (now, now))
     for path in [orphan, *kept]:
         os.utime(path, (two_hours_ago, two_hours_ago))
     result = housekeeping.run()
@@ -376,3 +374,23 @@ def test_readyz_says_degraded_without_the_cache_and_503_without_the_database(cli
     with mock.patch("portal.views._database", side_effect=OperationalError("down")):
         down = client.get("/readyz")
     assert down.status_code == 503 and down.json()["checks"]["database"]["ok"] is False
+
+
+def test_a_connection_lost_after_the_commit_shows_try_again_and_the_retry_shows_the_receipt():
+    """The case committed, then the database went away while the session was saved: the citizen
+    sees "please try again", and sending the form again shows the receipt of that one case."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    citizen = Client(raise_request_exception=False)
+    token = token_of(citizen.get(APPEAL_URL))
+    with mock.patch.object(
+        SessionStore, "save", side_effect=OperationalError("server closed the connection")
+    ):
+        response = citizen.post(APPEAL_URL, appeal_data(token))
+    assert response.status_code == 503 and "請稍後再試" in response.content.decode()
+    case = Case.objects.get()
+    again = citizen.post(APPEAL_URL, appeal_data(token))
+    assert again.status_code == 302
+    reference, code = receipt_of(citizen)
+    assert reference == case.reference and case.check_access_code(code)
+    assert Case.objects.count() == 1

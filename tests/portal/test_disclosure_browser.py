@@ -60,6 +60,7 @@ def month_start():
     return timezone.make_aware(datetime.combine(today.replace(day=1), datetime.min.time()))
 
 
+@pytest.mark.date_sensitive
 def test_manager_reads_this_months_dashboard_and_a_departments_assessment(demo_server, page, artifacts_dir):
     this_month = Case.objects.filter(received_at__gte=month_start())
     department = Department.objects.get(code=DEMO_DEPARTMENT)

@@ -4,10 +4,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from portal.models import (
     FAQIndexPage,
@@ -75,10 +75,11 @@ def test_home_links_to_appeal_tracking_reception_faq_and_latest_notices(demo_sit
     assert 'href="/en/notices/"' in nav and 'href="/en/rules/"' in nav
 
 
+@pytest.mark.date_sensitive
 def test_reception_page_shows_hours_exceptions_channels_and_open_state(demo_site, client):
     # A fixed clock before the demo's year-end holidays: a Tuesday at 10:00 in Taipei.
     tuesday = datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Taipei"))
-    with mock.patch("django.utils.timezone.now", return_value=tuesday):
+    with time_machine.travel(tuesday, tick=False):
         html = client.get("/zh-hant/reception/").content.decode()
     assert "09:00–12:00" in html and "13:30–17:30" in html
     assert "2026-12-25" in html and "國定假日休息" in html

@@ -5,7 +5,6 @@ starts a private redis-server of its own on a free port, so stopping it touches 
 """
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -16,7 +15,7 @@ from django.test import Client
 
 from casework.models import Case, OnlineSubmission
 
-from .appeal_pages import APPEAL_URL, RECEIPT_URL, TRACK_URL, appeal_data, appeal_pages, token_of  # noqa: F401
+from .appeal_pages import APPEAL_URL, TRACK_URL, appeal_data, appeal_pages, receipt_of, token_of  # noqa: F401
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.usefixtures("appeal_pages")]
 
@@ -57,19 +56,11 @@ def private_redis(settings):
     server.wait(10)
 
 
-def read_receipt(client):
-    html = client.get(RECEIPT_URL).content.decode()
-    return (
-        re.search(r'id="case-reference">([^<]+)<', html).group(1),
-        re.search(r'id="case-access-code">([^<]+)<', html).group(1),
-    )
-
-
 def test_with_redis_stopped_citizens_still_file_and_track_and_duplicates_are_refused(private_redis, settings):
     settings.TRACKING_FAILURES_BEFORE_CAPTCHA = 1
     before = Client(REMOTE_ADDR="203.0.113.10")
     assert before.post(APPEAL_URL, appeal_data(token_of(before.get(APPEAL_URL)))).status_code == 302
-    reference, code = read_receipt(before)
+    reference, code = receipt_of(before)
 
     private_redis.terminate()
     private_redis.wait(10)
