@@ -7,16 +7,33 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install messages run test lint demo worker beat clean translations
+.PHONY: install lock messages run test lint demo worker beat clean translations
 
-$(STAMP): pyproject.toml
+# Exact versions and hashes from the lock, so every machine and the image run the same packages;
+# the project itself goes in without its dependencies, which the lock already holds.
+$(STAMP): pyproject.toml requirements/dev-lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev-lock.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; echo "pyproject.toml and the lock disagree: run make lock"; exit 1; }
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh requirements/lock.txt (the image) and requirements/dev-lock.txt (development, CI) from
+# pyproject.toml: versions already locked are kept while pyproject allows them. To move on, e.g.
+# `make lock LOCK_ARGS=--upgrade` or `make lock LOCK_ARGS="--upgrade-package django"`.
+LOCK_ARGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+# Not `lock: install`: after a new dependency in pyproject.toml, install stops at `pip check` until
+# the lock has it, and only uv (installed before that check) is needed here.
+lock:
+	@test -x $(VENV)/bin/uv || $(MAKE) install || test -x $(VENV)/bin/uv
+	$(UV_COMPILE) -o requirements/lock.txt
+	$(UV_COMPILE) --extra dev -c requirements/lock.txt -o requirements/dev-lock.txt
 
 messages: install
 	$(PY) manage.py compile_translations
