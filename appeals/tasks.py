@@ -24,6 +24,8 @@ def enqueue_on_commit(task, *args):
         try:
             task.delay(*args)
         except Exception:  # noqa: BLE001 - any broker or eager-task failure: the row is safe
-            logger.warning("could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True)
+            logger.warning(
+                "could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True
+            )
 
     transaction.on_commit(send)

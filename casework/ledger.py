@@ -192,7 +192,9 @@ def outbox(request, case_pk=None):
         messages = messages.filter(status=OutboxMessage.State.FAILED)
         title = _("Failed notifications")
     messages = messages.select_related("case", "user").order_by("-created_at")[:500]
-    return render(request, "casework/outbox.html", {"title": title, "outbox_messages": messages, "case": case})
+    return render(
+        request, "casework/outbox.html", {"title": title, "outbox_messages": messages, "case": case}
+    )
 
 
 class StalledForm(forms.Form):

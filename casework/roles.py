@@ -94,7 +94,9 @@ def _permission(dotted):
         if dotted in MIGRATION_PERMISSIONS:  # made by a data migration, not from a model's Meta
             model, name = MIGRATION_PERMISSIONS[dotted]
             content_type, _created = ContentType.objects.get_or_create(app_label=app_label, model=model)
-            Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": name})
+            Permission.objects.get_or_create(
+                content_type=content_type, codename=codename, defaults={"name": name}
+            )
         return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 

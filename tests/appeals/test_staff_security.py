@@ -86,7 +86,9 @@ def test_the_code_page_sends_nobody_to_another_site(client, settings, handler):
     settings.STAFF_TWO_FACTOR_REQUIRED = True
     device = TOTPDevice.objects.create(user=handler, name="phone", confirmed=True)
     client.force_login(handler)
-    response = client.post(reverse("two_factor"), {"token": current_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("two_factor"), {"token": current_code(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("wagtailadmin_home")
 
 

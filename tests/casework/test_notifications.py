@@ -234,9 +234,10 @@ def test_notification_to_staff_is_in_the_language_they_chose_for_the_admin(offic
         workflow.assign(case, office["reviewer"], handler)
     notifications.deliver_due()
     subjects = {m.to[0]: m.subject for m in mail.outbox}
-    assert subjects[english_handler.email].startswith("Case ") and "assigned to you" in subjects[
-        english_handler.email
-    ]
+    assert (
+        subjects[english_handler.email].startswith("Case ")
+        and "assigned to you" in subjects[english_handler.email]
+    )
     with translation.override("zh-hant"):
         chinese = gettext("Case %(reference)s was assigned to you").split("%")[0]
     assert "assigned to you" not in subjects[office["handler"].email]

@@ -18,4 +18,6 @@ def test_a_deleted_entry_comes_back_with_the_next_migrate_and_a_disabled_one_sta
     assert (restored.crontab.minute, restored.crontab.hour) == ("30", "7")
     assert not PeriodicTask.objects.get(name="Outbox sweep").enabled
     assert install_schedule() == 0
-    assert PeriodicTask.objects.filter(name__in=[name for name, _task, _when in OFFICE_SCHEDULE]).count() == len(OFFICE_SCHEDULE)
+    assert PeriodicTask.objects.filter(
+        name__in=[name for name, _task, _when in OFFICE_SCHEDULE]
+    ).count() == len(OFFICE_SCHEDULE)

@@ -15,7 +15,6 @@ from tests.helpers import denied
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture(autouse=True)
 def admin_access(db):
     """Role groups can sign in to the Wagtail admin, as casework.roles sets up."""
