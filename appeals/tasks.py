@@ -2,9 +2,17 @@ import logging
 
 from celery import shared_task
 from django.db import connection, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from wagtail.models import Locale
 
 logger = logging.getLogger(__name__)
+
+# What publishing raises when the broker cannot be reached (kombu wraps most of these, but not all
+# code paths do). celery.exceptions.OperationalError is kombu's class. Anything else, such as a
+# task argument that cannot be serialised, is a bug and must not be hidden.
+BROKER_ERRORS = (KombuOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 
 
 @shared_task
@@ -21,9 +29,14 @@ def enqueue_on_commit(task, *args):
     """
 
     def send():
+        if task.app.conf.task_always_eager:
+            # No broker is involved (tests, development): an exception is the task's own, and
+            # swallowing it would let a broken task pass every test.
+            task.apply(args=args, throw=True)
+            return
         try:
             task.delay(*args)
-        except Exception:  # noqa: BLE001 - any broker or eager-task failure: the row is safe
+        except BROKER_ERRORS:
             logger.warning(
                 "could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True
             )

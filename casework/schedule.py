@@ -7,7 +7,7 @@ as it is.
 """
 
 from django.conf import settings
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
 
 # name, task, crontab (minute, hour) or interval in minutes
 OFFICE_SCHEDULE = [
@@ -44,7 +44,13 @@ def install_schedule(using="default"):
                 every=when["every_minutes"], period=IntervalSchedule.MINUTES
             )
             schedule = {"interval": interval}
-        PeriodicTask.objects.using(using).create(name=name, task=task, **schedule)
+        # Two processes may migrate at once (two containers starting): the loser of the race keeps
+        # the winner's entry instead of failing its migrate.
+        try:
+            with transaction.atomic(using=using):
+                PeriodicTask.objects.using(using).create(name=name, task=task, **schedule)
+        except IntegrityError:
+            continue
         created += 1
     return created
 

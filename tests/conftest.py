@@ -89,6 +89,18 @@ def demo_site(db, django_capture_on_commit_callbacks):
         load_demo()
 
 
+@pytest.fixture
+def admin_access(db):
+    """Every role group may sign in to the Wagtail admin, and nothing more (see casework.roles for all)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from casework import roles
+
+    permission = Permission.objects.get(codename="access_admin")
+    for role in roles.ALL_ROLES:
+        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
+
+
 def run_manage(*args, env=None, timeout=120):
     """Run manage.py in a child process with a clean settings environment."""
     child_env = {
@@ -209,6 +221,23 @@ def celery_worker_process(transactional_db, settings):
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+@pytest.fixture
+def broker_mode():
+    """Tasks are sent to the broker, as in production, instead of running in-process.
+
+    enqueue_on_commit only swallows failures of a real send; an eager task's own exception always
+    propagates, so tests that simulate an unreachable broker need this.
+    """
+    from appeals.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
 
 
 @pytest.fixture

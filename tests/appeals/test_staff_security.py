@@ -20,15 +20,6 @@ def handler(admin_access):
     return staff(roles.HANDLER, DepartmentFactory())
 
 
-@pytest.fixture
-def admin_access(db):
-    from django.contrib.auth.models import Group, Permission
-
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
-
-
 def current_code(device):
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 

@@ -10,6 +10,7 @@ from casework import roles
 from casework.models import Case
 from tests.casework.statistics_cases import build_fixture_cases
 from tests.factories import staff
+from tests.helpers import denied
 
 pytestmark = pytest.mark.django_db
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
@@ -79,7 +80,8 @@ def test_assessment_refused_to_handlers_and_intake(client, fixture_cases):
     for role, department in ((roles.HANDLER, fixture_cases["roads"]), (roles.INTAKE_OFFICER, None)):
         client.force_login(staff(role, department=department))
         response = client.get("/admin/statistics/assessment/export.csv", MARCH)
-        assert response.status_code != 200 or "道路處" not in response.content.decode()
+        assert denied(response), (role, response.status_code, response.get("Location"))
+        assert "道路處" not in response.content.decode()
 
 
 def test_assessment_counts_supervision_notices_against_the_department_notified(client, fixture_cases):

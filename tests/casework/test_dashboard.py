@@ -7,6 +7,7 @@ import pytest
 from casework import roles
 from tests.casework.statistics_cases import build_fixture_cases
 from tests.factories import staff
+from tests.helpers import denied
 
 pytestmark = pytest.mark.django_db
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
@@ -62,7 +63,8 @@ def test_dashboard_handler_sees_only_their_department(client, fixture_cases):
 def test_dashboard_refuses_staff_without_a_casework_role(client, fixture_cases):
     client.force_login(staff(roles.EDITOR))
     response = client.get("/admin/statistics/", MARCH)
-    assert response.status_code != 200 or "道路處" not in response.content.decode()
+    assert denied(response), (response.status_code, response.get("Location"))
+    assert "道路處" not in response.content.decode()
 
 
 @pytest.mark.date_sensitive

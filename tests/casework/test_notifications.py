@@ -14,36 +14,13 @@ from casework.ledger import stalled_cases
 from casework.models import Channel, Event, OutboxMessage, Status
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_access")]
 
 SATISFACTION_LINE = (
     "Please tell us whether you are satisfied, basically satisfied or dissatisfied with "
     "this reply: open your case on the portal with its reference and access code and "
     "rate the reply. If you are dissatisfied you can ask for the case to be handled again."
 )
-
-
-@pytest.fixture(autouse=True)
-def admin_access(db):
-    """Role groups can sign in to the Wagtail admin, as casework.roles sets up."""
-    from django.contrib.auth.models import Group, Permission
-
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
-
-
-@pytest.fixture
-def office():
-    dept = DepartmentFactory(name="工務局", code="pwd")
-    return {
-        "dept": dept,
-        "intake": staff(roles.INTAKE_OFFICER),
-        "supervisor": staff(roles.SUPERVISOR),
-        "manager": staff(roles.MANAGER),
-        "handler": staff(roles.HANDLER, dept),
-        "reviewer": staff(roles.REVIEWER, dept),
-    }
 
 
 def citizen_mail(address):

@@ -61,7 +61,7 @@ def test_outbox_rollback_leaves_no_message_and_no_task(django_capture_on_commit_
 
 
 def test_outbox_broker_down_at_submit_keeps_the_case_and_the_sweep_delivers(
-    django_capture_on_commit_callbacks,
+    broker_mode, django_capture_on_commit_callbacks
 ):
     from casework import tasks
 

@@ -5,7 +5,6 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -273,13 +272,6 @@ def test_a_beat_entry_runs_the_task_every_night(world):
     assert task.crontab.hour == "3"
     run_id, cases, _visits = erase_expired_personal_data.apply().get()
     assert cases == 2 and DeletionRecord.objects.filter(run_id=run_id).count() == 2
-
-
-@pytest.fixture
-def admin_access(db):
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
 
 
 def test_auditors_read_the_deletion_ledger_in_the_admin(world, client, admin_access):

@@ -6,26 +6,14 @@ import pytest
 from django.core import mail
 from django_celery_beat.models import PeriodicTask
 
-from casework import notifications, roles, supervision
+from casework import notifications, supervision
 from casework.models import Event, OutboxMessage, Status, SupervisionNotice
-from tests.factories import CaseFactory, DepartmentFactory, staff
+from tests.factories import CaseFactory
 
 # The rounds run on fixed days, but the cases they look at are received today.
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 DUE = date(2026, 3, 10)  # a Tuesday
-
-
-@pytest.fixture
-def office():
-    dept = DepartmentFactory(name="工務局", code="pwd")
-    return {
-        "dept": dept,
-        "handler": staff(roles.HANDLER, dept),
-        "reviewer": staff(roles.REVIEWER, dept),
-        "supervisor": staff(roles.SUPERVISOR),
-        "manager": staff(roles.MANAGER),
-    }
 
 
 def overdue_case(office):

@@ -2,7 +2,6 @@
 personal data masked in listings and logged when shown."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -12,17 +11,7 @@ from casework.models import Case, Category, Event, PersonalDataAccess, ReplyTemp
 from tests.factories import PNG, CaseFactory, DepartmentFactory, staff
 from tests.helpers import denied
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def admin_access(db):
-    """Role groups can sign in to the Wagtail admin, as casework.roles sets up."""
-    from django.contrib.auth.models import Group
-
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_access")]
 
 
 @pytest.fixture

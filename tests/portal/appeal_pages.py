@@ -42,18 +42,6 @@ def appeal_pages(db, settings, tmp_path):
     cache.clear()
 
 
-@pytest.fixture
-def admin_access(db):
-    """Role groups can sign in to the Wagtail admin, as casework.roles sets up."""
-    from django.contrib.auth.models import Group, Permission
-
-    from casework import roles
-
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
-
-
 def token_of(response):
     return response.context["form"]["submission_token"].value()
 

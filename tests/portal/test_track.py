@@ -10,7 +10,7 @@ from casework import roles, workflow
 from casework.models import Attachment, Case, Category, Channel, Event, Satisfaction, Status
 from tests.factories import staff
 
-from .appeal_pages import PNG, TRACK_URL, admin_access, appeal_pages, upload  # noqa: F401
+from .appeal_pages import PNG, TRACK_URL, appeal_pages, upload  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("appeal_pages", "admin_access")
 

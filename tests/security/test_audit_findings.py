@@ -21,15 +21,6 @@ PASSWORD = "a-long-test-password-2026"
 PROXY = "10.0.0.2"
 
 
-@pytest.fixture
-def admin_access(db):
-    from django.contrib.auth.models import Group, Permission
-
-    permission = Permission.objects.get(codename="access_admin")
-    for role in roles.ALL_ROLES:
-        Group.objects.get_or_create(name=role)[0].permissions.add(permission)
-
-
 def sign_in_from(client, client_address, username, password=PASSWORD):
     """A sign-in as the proxy forwards it: REMOTE_ADDR is the proxy, the client is in X-Forwarded-For."""
     return client.post(

@@ -1,5 +1,5 @@
 """Every back-office URL refuses staff of another department and anonymous visitors, and a refused
-request changes nothing (DOMAIN.md "Confidentiality"; checklist items 9, 12, 13)."""
+request changes nothing (docs/domain.md, "Confidentiality"; docs/security.md)."""
 
 import io
 import json

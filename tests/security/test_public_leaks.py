@@ -1,4 +1,4 @@
-"""Citizens' personal data and internal notes never reach a public URL (DOMAIN.md "Confidentiality").
+"""Citizens' personal data and internal notes never reach a public URL (docs/domain.md, "Confidentiality").
 
 Unique values are seeded into cases of the demo site, disclosure reports are re-published over them,
 then every public URL is crawled: all live pages in three languages and every link on them, the
