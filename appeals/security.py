@@ -1,4 +1,4 @@
-"""Protections around staff accounts and every response (SECURITY-CHECKLIST.md).
+"""Protections around staff accounts and every response (docs/security.md).
 
 - A Content-Security-Policy on every response: strict on the public site, which runs no script at
   all. The Wagtail admin needs inline styles, and a few inline scripts of Wagtail's own templates

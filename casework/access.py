@@ -1,4 +1,4 @@
-"""Who may see which cases, and whose personal data (DOMAIN.md "Confidentiality").
+"""Who may see which cases, and whose personal data (docs/domain.md "Confidentiality").
 
 Every back-office query of cases starts from cases_visible_to(user), so a case outside a user's
 departments simply does not exist for them (404), in listings, filters and exports alike.

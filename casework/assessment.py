@@ -1,4 +1,4 @@
-"""Assessment (考核) of departments and handlers over a period (seed 001 §八).
+"""Assessment (考核) of departments and handlers over a period (measures §八, docs/domain.md).
 
 Indicators, for the cases received in the period:
 - intake timeliness: screening completed by its due date, per screened case;
@@ -10,7 +10,6 @@ Indicators, for the cases received in the period:
 """
 
 from collections import defaultdict
-from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -133,8 +132,3 @@ def format_value(key, value):
 def this_month(today=None):
     today = today or timezone.localdate()
     return today.replace(day=1), today
-
-
-def last_days(days, today=None):
-    today = today or timezone.localdate()
-    return today - timedelta(days=days - 1), today

@@ -204,7 +204,7 @@ def load_public_holidays(years, region=None):
 
     Days already in the calendar are left alone, so staff corrections survive a reload.
     """
-    region = region or getattr(settings, "HOLIDAY_REGION", "TW")
+    region = region or settings.HOLIDAY_REGION
     created = 0
     for year in years:
         source = holidays.country_holidays(region, years=year)

@@ -18,8 +18,12 @@ from .models import (
     Status,
     Visit,
 )
+from .workflow import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS
 
 TEXT = {"rows": 4}
+# More visitors than any walk-in group brings: a slip of the keyboard (5000 for 50) is caught at entry
+# instead of being kept in the visit register.
+MAX_VISITORS = 500
 
 
 def text_field(label, required=True, help_text=""):
@@ -171,7 +175,7 @@ class HandlingPlanForm(StepForm):
 
 
 class OutcomeForm(StepForm):
-    """The fields that fit the case's category (DOMAIN.md "In progress")."""
+    """The fields that fit the case's category (docs/domain.md "In progress")."""
 
     characterisation = text_field(_("Characterisation"), required=False)
     responsibility = text_field(_("Responsibility"), required=False)
@@ -221,7 +225,9 @@ class CloseForm(StepForm):
 
 
 class ExtensionForm(StepForm):
-    days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=60)
+    days = forms.IntegerField(
+        label=_("Extra working days"), min_value=MIN_EXTENSION_DAYS, max_value=MAX_EXTENSION_DAYS
+    )
     reason = text_field(_("Reason"))
 
 
@@ -335,7 +341,7 @@ class VisitForm(forms.ModelForm):
 
     def clean_visitor_count(self):
         count = self.cleaned_data["visitor_count"]
-        if not 1 <= count <= 500:
+        if not 1 <= count <= MAX_VISITORS:
             raise forms.ValidationError(_("Between 1 and 500 visitors."))
         return count
 

@@ -29,6 +29,10 @@ from . import access, roles
 from .deadlines import WorkingCalendar, filter_by_sla, sla_state
 from .models import OPEN_STATUSES, Department, OutboxMessage, SLAState, StageLimits
 
+# Rows a back-office listing shows on screen. More would make the page slow and nobody reads them:
+# the filters narrow a listing, and the ledger's CSV and XLSX exports carry every row.
+SCREEN_ROW_LIMIT = 500
+
 
 class LedgerFilterForm(forms.Form):
     department = forms.ModelChoiceField(
@@ -166,7 +170,7 @@ def ledger(request):
         {
             "form": form,
             "header": header(),
-            "rows": list(rows(request.user, cases[:500])),
+            "rows": list(rows(request.user, cases[:SCREEN_ROW_LIMIT])),
             "query": query.urlencode(),
         },
     )
@@ -191,7 +195,7 @@ def outbox(request, case_pk=None):
     else:
         messages = messages.filter(status=OutboxMessage.State.FAILED)
         title = _("Failed notifications")
-    messages = messages.select_related("case", "user").order_by("-created_at")[:500]
+    messages = messages.select_related("case", "user").order_by("-created_at")[:SCREEN_ROW_LIMIT]
     return render(
         request, "casework/outbox.html", {"title": title, "outbox_messages": messages, "case": case}
     )
@@ -212,7 +216,9 @@ def stalled(request):
     form = StalledForm(request.GET or None)
     days = form.cleaned_data["days"] if form.is_valid() else 14
     cases = stalled_cases(request.user, days)
-    return render(request, "casework/stalled.html", {"form": form, "cases": cases[:500], "days": days})
+    return render(
+        request, "casework/stalled.html", {"form": form, "cases": cases[:SCREEN_ROW_LIMIT], "days": days}
+    )
 
 
 def stalled_cases(user, days, now=None):

@@ -1,4 +1,4 @@
-"""Cases and everything recorded about them (DOMAIN.md vocabulary).
+"""Cases and everything recorded about them (docs/domain.md "Vocabulary").
 
 Models hold data and their invariants; every change of a case's status goes through casework.workflow.
 """
@@ -133,7 +133,8 @@ class DepartmentMembership(models.Model):
 
 @register_setting(icon="time")
 class StageLimits(BaseGenericSetting):
-    """How many working days each stage may take (the seeds' "[X] working days")."""
+    """How many working days each stage may take: the measures say "[X] working days", so the office
+    sets them (docs/domain.md "Deadlines")."""
 
     screening_days = models.PositiveSmallIntegerField(_("screening (working days)"), default=3)
     routing_days = models.PositiveSmallIntegerField(_("routing (working days)"), default=2)
@@ -351,8 +352,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Citizen's personal data: confidential (seed 001 §七(二)), encrypted at rest, shown only to staff
-    # who need it, each showing logged in PersonalDataAccess.
+    # Citizen's personal data: confidential (measures §七(二), docs/domain.md), encrypted at rest, shown
+    # only to staff who need it, each showing logged in PersonalDataAccess.
     citizen_name = EncryptedTextField(_("name"), blank=True)
     citizen_id_number = EncryptedTextField(_("ID number"), blank=True)
     citizen_phone = EncryptedTextField(_("phone"), blank=True)
@@ -504,16 +505,6 @@ class Event(AppendOnly):
         return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Notification(models.Model):
-    """One per public event at most: running the notification task twice sends one message."""
-
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="notification")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"{self.event_id} {self.sent_at:%Y-%m-%d %H:%M}"
-
-
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_STORAGE_ROOT (read each time, so tests can move it), with no public URL."""
 
@@ -648,7 +639,7 @@ class Visit(models.Model):
 
 
 class PersonalDataAccess(AppendOnly):
-    """Who saw which case's personal data, and when (seed 001 §七(二))."""
+    """Who saw which case's personal data, and when (measures §七(二); docs/security.md)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     case = models.ForeignKey(

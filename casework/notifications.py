@@ -1,4 +1,4 @@
-"""Messages to citizens and staff, through the outbox (DOMAIN.md "Tracking and supervision").
+"""Messages to citizens and staff, through the outbox (docs/domain.md "Tracking and supervision").
 
 queue() writes an OutboxMessage in the caller's transaction and, once it commits, asks Celery to
 deliver. If the broker is down the request still succeeds: the row waits and the periodic sweep
@@ -124,7 +124,8 @@ def render(message):
                 _("You can follow your case on the portal with its reference and access code."),
             ]
             if event and event.kind == Event.Kind.REPLIED:
-                # The reply asks for the citizen's satisfaction (seed 001 §四: follow-up 回訪).
+                # The reply asks for the citizen's satisfaction (measures §四: follow-up 回訪; see
+                # docs/domain.md "Follow-up and endings").
                 subject = _("Reply to your case %(reference)s: please tell us if you are satisfied") % params
                 lines.append(
                     _(
@@ -178,9 +179,7 @@ class LoggingSMSBackend:
 
 
 def sms_backend():
-    return import_string(
-        getattr(settings, "CASEWORK_SMS_BACKEND", "casework.notifications.LoggingSMSBackend")
-    )()
+    return import_string(settings.CASEWORK_SMS_BACKEND)()
 
 
 def send(message):

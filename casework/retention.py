@@ -1,4 +1,4 @@
-"""Retention of personal data (DOMAIN.md "Confidentiality"; checklist item 25).
+"""Retention of personal data (docs/domain.md "Confidentiality"; docs/security.md "Retention").
 
 When a case has been closed (or rejected, merged, withdrawn) for longer than
 settings.PERSONAL_DATA_RETENTION_DAYS, its citizen's personal data is erased: name, ID number, phone,

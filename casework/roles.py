@@ -1,4 +1,4 @@
-"""Staff roles (DOMAIN.md "Who uses it"), held as Wagtail groups.
+"""Staff roles (docs/domain.md "Who uses it"), held as Wagtail groups.
 
 The group names are stable identifiers: code and fixtures look roles up by them.
 """
@@ -124,7 +124,3 @@ def ensure_role_groups(root_page=None):
                     group=groups[role], page=root_page, permission=_permission(f"wagtailcore.{codename}")
                 )
     return groups
-
-
-def user_has_role(user, role):
-    return user.is_active and (user.is_superuser or user.groups.filter(name=role).exists())

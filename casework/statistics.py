@@ -233,12 +233,12 @@ def refresh_statistics():
 
 def request_refresh():
     """Ask a worker to bring the roll-ups up to date when they are older than
-    STATISTICS_REFRESH_SECONDS (default 300); the dashboard calls this on each view. It looks at most
+    settings.STATISTICS_REFRESH_SECONDS; the dashboard calls this on each view. It looks at most
     once per interval (a cache lock), so a busy dashboard neither queries nor floods the broker; a
     periodic run of refresh_statistics does the same without anyone looking."""
     from appeals.tasks import enqueue_on_commit
 
-    seconds = getattr(settings, "STATISTICS_REFRESH_SECONDS", 300)
+    seconds = settings.STATISTICS_REFRESH_SECONDS
     if not cache.add("casework:statistics-refresh-checked", True, seconds):
         return False  # looked (and asked, if needed) less than an interval ago
     last = DailyCaseStatistic.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()

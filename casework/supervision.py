@@ -1,4 +1,4 @@
-"""The daily supervision round (DOMAIN.md "Tracking and supervision"; seed 001 §五).
+"""The daily supervision round (docs/domain.md "Tracking and supervision"; measures §五).
 
 For every open case with a running clock: remind the handler once per stage when its due date is
 near; when the stage is overdue, record a supervision notice (督辦通知) on the case and notify the
@@ -18,15 +18,14 @@ from .deadlines import due_soon_cutoff, filter_by_sla
 from .models import OPEN_STATUSES, Case, DepartmentMembership, Event, SLAState, SupervisionNotice
 
 HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
-DEFAULT_LADDER = [HANDLER, REVIEWER, SUPERVISOR, MANAGER]
 
 
 def ladder():
-    return list(getattr(settings, "CASEWORK_ESCALATION_LADDER", DEFAULT_LADDER))
+    return list(settings.CASEWORK_ESCALATION_LADDER)
 
 
 def repeat_days():
-    return int(getattr(settings, "CASEWORK_SUPERVISION_REPEAT_DAYS", 3))
+    return settings.CASEWORK_SUPERVISION_REPEAT_DAYS
 
 
 def stage_key(case):

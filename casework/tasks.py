@@ -8,6 +8,10 @@ from celery import shared_task
 
 from . import notifications
 
+# Messages one periodic sweep sends at most, so that a backlog left by a broker outage is worked off
+# over a few runs instead of one run that outlasts its schedule; the rest waits for the next sweep.
+OUTBOX_SWEEP_BATCH = 500
+
 
 @shared_task
 def deliver_outbox(message_id=None):
@@ -18,7 +22,7 @@ def deliver_outbox(message_id=None):
 @shared_task
 def sweep_outbox():
     """The periodic catch-up: messages queued while the broker was down, and retries now due."""
-    return notifications.deliver_due(limit=500)
+    return notifications.deliver_due(limit=OUTBOX_SWEEP_BATCH)
 
 
 @shared_task

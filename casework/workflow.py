@@ -1,4 +1,4 @@
-"""The life of a case (DOMAIN.md): the only module that changes a case's status.
+"""The life of a case (docs/domain.md): the only module that changes a case's status.
 
 Every transition locks the case row, checks the actor's role and department and the case's state
 against RULES, writes its Events, recomputes the due dates and, once the transaction commits, queues
@@ -25,6 +25,7 @@ from .models import (
     Event,
     Outcome,
     Pause,
+    Priority,
     Satisfaction,
     Status,
 )
@@ -32,6 +33,10 @@ from .signals import batched_case_changes
 
 S = Status
 INTAKE, SUPERVISOR, MANAGER, HANDLER, REVIEWER = "intake", "supervisor", "manager", "handler", "reviewer"
+
+# One extension request adds at most about three months of working days: a longer delay takes a
+# further request, approved again, rather than one open-ended postponement.
+MIN_EXTENSION_DAYS, MAX_EXTENSION_DAYS = 1, 60
 
 
 class TransitionNotAllowed(Exception):
@@ -259,8 +264,8 @@ def register_case(
     category,
     subject,
     content,
-    language="zh-hant",
-    priority=2,
+    language=None,
+    priority=Priority.NORMAL,
     is_major=False,
     reply_channel="",
     received_at=None,
@@ -270,7 +275,8 @@ def register_case(
     """Register a new case; returns (case, access_code). The access code is shown to the citizen once.
 
     `citizen` holds the personal fields (citizen_name, citizen_phone, ...). actor None means the
-    citizen filed it themselves (online form or partner system).
+    citizen filed it themselves (online form or partner system). language defaults to the site's
+    source language (settings.LANGUAGE_CODE).
     """
     from . import roles
 
@@ -287,7 +293,7 @@ def register_case(
             category=category,
             subject=_required(subject, _("A subject is required.")),
             content=_required(content, _("The content of the case is required.")),
-            language=language,
+            language=settings.LANGUAGE_CODE if language is None else language,
             priority=priority,
             is_major=is_major,
             reply_channel=reply_channel or channel,
@@ -717,7 +723,7 @@ def _end_pause(case):
 
 def request_extension(case, actor, days, reason):
     reason = _required(reason, _("Give the reason for the extension."))
-    if not days or days < 1 or days > 60:
+    if not days or not MIN_EXTENSION_DAYS <= days <= MAX_EXTENSION_DAYS:
         raise TransitionNotAllowed(_("An extension is between 1 and 60 working days."))
     with transaction.atomic():
         case = _begin(case, actor, "request_extension")
@@ -760,7 +766,8 @@ def refuse_extension(case, actor, note=""):
 
 
 def post_progress(case, actor, text):
-    """A department's progress report (seed 001 §五): on the timeline, and it ends a stall."""
+    """A department's progress report (measures §五; docs/domain.md "Tracking and supervision"): on
+    the timeline, and it ends a stall."""
     text = _required(text, _("Describe the progress made."))
     with transaction.atomic():
         case = _begin(case, actor, "post_progress")

@@ -29,11 +29,11 @@ from .cache import CachedPageMixin
 
 
 def threshold():
-    return getattr(settings, "DISCLOSURE_SUPPRESSION_THRESHOLD", 5)
+    return settings.DISCLOSURE_SUPPRESSION_THRESHOLD
 
 
 def minimum_period_days():
-    return getattr(settings, "DISCLOSURE_MINIMUM_PERIOD_DAYS", 28)
+    return settings.DISCLOSURE_MINIMUM_PERIOD_DAYS
 
 
 def suppress_table(rows, k=5):

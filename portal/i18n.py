@@ -1,7 +1,7 @@
 """The same page in the other languages: for the language switcher, hreflang and the sitemap."""
 
 from django.conf import settings
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from .context_processors import html_lang
 
@@ -41,7 +41,3 @@ def navigation(language_code):
     if home is None:
         return None, []
     return home, list(Page.objects.child_of(home).live().public().in_menu())
-
-
-def locale_for(language_code):
-    return Locale.objects.filter(language_code=language_code).first()

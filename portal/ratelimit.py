@@ -28,7 +28,7 @@ _last_outage_warning = [0.0]
 
 
 def client_ip(request):
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     remote = request.META.get("REMOTE_ADDR", "")
     if proxies <= 0:
         return remote

@@ -225,6 +225,27 @@ CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "MY")
 # Public holidays and make-up workdays are preloaded for this region (ISO code, `holidays` package).
 HOLIDAY_REGION = env_str("HOLIDAY_REGION", "TW")
 
+# --- Casework ----------------------------------------------------------------------------------
+# Dotted path of the class that sends text messages (an instance with send(number, text)). The default
+# only logs them, so nothing leaves the building until an operator plugs in the office's SMS gateway.
+CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "casework.notifications.LoggingSMSBackend")
+# Who gets the supervision notices (督辦通知) of an overdue stage, first rung first; every
+# CASEWORK_SUPERVISION_REPEAT_DAYS the stage stays overdue, the next notice goes one rung up. Rungs
+# are the names casework.supervision.recipients knows: handler, reviewer, supervisor, manager. A
+# structure, not an environment variable: a mistyped rung would only show up as a failed round.
+CASEWORK_ESCALATION_LADDER = ["handler", "reviewer", "supervisor", "manager"]
+CASEWORK_SUPERVISION_REPEAT_DAYS = env_int("CASEWORK_SUPERVISION_REPEAT_DAYS", 3)
+# Seconds the dashboard's statistics may be old before a view asks a worker to recompute them; also
+# how often at most a view looks, so a busy dashboard does not query or flood the broker.
+STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 300)
+
+# --- Public disclosure reports (portal/disclosure.py) ------------------------------------------
+# Counts from 1 to this minus one are published as "<N", so a small count cannot point at a citizen.
+DISCLOSURE_SUPPRESSION_THRESHOLD = env_int("DISCLOSURE_SUPPRESSION_THRESHOLD", 5)
+# Shortest period (days) a report may cover: a shorter one holds so few cases that even suppressed
+# counts could single someone out.
+DISCLOSURE_MINIMUM_PERIOD_DAYS = env_int("DISCLOSURE_MINIMUM_PERIOD_DAYS", 28)
+
 # Personal data at rest: Fernet keys, newest first (see casework/crypto.py). Empty in dev and tests,
 # where a key derived from SECRET_KEY is used; production requires them.
 PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
