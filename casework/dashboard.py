@@ -5,12 +5,10 @@ case see every department. Figures come from casework.statistics and casework.as
 """
 
 import csv
-from datetime import date
 from io import BytesIO
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse_lazy
@@ -23,16 +21,12 @@ from wagtail.admin.menu import MenuItem
 
 from . import access, assessment, roles, statistics
 from .charts import bar_chart, line_chart
+from .forms import DATE_LIMITS
 from .ledger import safe_row, xlsx_row
 from .models import Category, Channel, Department, Status
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
 MAX_PERIOD_DAYS = 366 * 5
-# A date outside these is no period of the office's cases, and the ends of the calendar overflow the
-# day arithmetic of the figures (9999-12-31 has no next day).
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-DATE_LIMITS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 
 class PeriodForm(forms.Form):

@@ -1,7 +1,10 @@
 """Forms of the back office: one per workflow step, the registration screens and the case filters."""
 
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -19,6 +22,12 @@ from .models import (
     Visit,
 )
 from .workflow import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS
+
+# A date outside these is no period of the office's cases, and the ends of the calendar overflow
+# date arithmetic (9999-12-31 has no next day; 0001-01-01 at midnight in Taipei is still year 0 in UTC).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+DATE_LIMITS = [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
 
 TEXT = {"rows": 4}
 # More visitors than any walk-in group brings: a slip of the keyboard (5000 for 50) is caught at entry
@@ -372,10 +381,16 @@ class CaseFilterForm(forms.Form):
     )
     sla = forms.ChoiceField(label=_("Deadline"), choices=[("", _("Any"))] + SLAState.choices, required=False)
     received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_LIMITS,
     )
     received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_LIMITS,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -365,3 +365,16 @@ def test_cache_entries_always_expire(demo_site, client, monkeypatch):
         assert client.get("/en/faq/")["X-Portal-Cache"] == "miss"
     timeouts = [c.args[2] for c in stored.call_args_list if c.args[0].startswith("portal:page:")]
     assert timeouts and all(0 < timeout <= page_cache.MAX_TIMEOUT for timeout in timeouts)
+
+
+@pytest.mark.parametrize("query", [{"received_from": "0001-01-01"}, {"received_to": "9999-12-31"}])
+def test_case_lists_and_case_search_refuse_dates_at_the_ends_of_the_calendar(client, admin_access, query):
+    """0001-01-01 at midnight office time is before year 1 in UTC: the filter must refuse it, not fail."""
+    from casework.models import Case
+
+    client.force_login(staff(roles.INTAKE_OFFICER))
+    listing = client.get(reverse("casework:case_index"), query)
+    assert listing.status_code == 200
+    assert b"error" in listing.content or Case.objects.count() == 0
+    search = client.get("/admin/case-search/", {"q": "噪音", **query})
+    assert search.status_code == 200
