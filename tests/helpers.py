@@ -58,3 +58,24 @@ def workflow_step(page, action, fields=None):
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.locator(".messages .error").count() == 0, page.locator(".messages").inner_text()
+
+
+def save_screenshot(page, path, full_page=False):
+    """Keep a picture of the page for people to look at; never the reason a test fails.
+
+    Chromium sometimes cannot capture a frame on a loaded machine ("Unable to capture screenshot");
+    the screenshot is tried again, and given up with a warning, since what the test asserts is
+    checked elsewhere.
+    """
+    import time
+    import warnings
+
+    for attempt in range(3):
+        try:
+            page.screenshot(path=path, full_page=full_page)
+            return True
+        except Exception as error:  # noqa: BLE001 - any capture failure: retry, then warn
+            last = error
+            time.sleep(0.5 * (attempt + 1))
+    warnings.warn(f"screenshot {path} not saved: {last}", stacklevel=2)
+    return False

@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from casework.demo import DEMO_PASSWORD
 from tests.conftest import load_demo
+from tests.helpers import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,7 +27,7 @@ def test_home_pages_render_in_three_languages_without_serious_axe_violations(
         page.goto(f"{demo_server}/{prefix}/")
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator("h1").inner_text() == title
-        page.screenshot(path=str(artifacts_dir / f"home-{prefix}.png"), full_page=True)
+        save_screenshot(page, str(artifacts_dir / f"home-{prefix}.png"), full_page=True)
         results = Axe().run(page)
         serious = [v["id"] for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
         assert serious == [], serious
@@ -43,5 +44,5 @@ def test_staff_log_in_to_the_admin(demo_server, page, artifacts_dir):
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{demo_server}/admin/")
-    page.screenshot(path=str(artifacts_dir / "admin-dashboard.png"))
+    save_screenshot(page, str(artifacts_dir / "admin-dashboard.png"))
     assert page.locator("main").count() == 1

@@ -4,7 +4,7 @@ import pytest
 
 from casework.models import Case, Department, Event, Status
 from tests.conftest import load_demo
-from tests.helpers import assert_accessible, log_in_to_admin, workflow_step
+from tests.helpers import assert_accessible, log_in_to_admin, save_screenshot, workflow_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,7 +41,7 @@ def test_a_case_from_registration_to_closure(live_server, page, artifacts_dir):
     assert page.locator("[data-reference]").inner_text() == case.reference
     assert page.locator("[data-reply-date]").inner_text() == case.reply_due.isoformat()
     assert case.check_access_code(page.locator("[data-access-code]").inner_text())
-    page.screenshot(path=str(artifacts_dir / "casework-registered.png"))
+    save_screenshot(page, str(artifacts_dir / "casework-registered.png"))
 
     case_url = f"{server}/admin/cases/{case.pk}/"
     page.goto(case_url)
@@ -57,7 +57,7 @@ def test_a_case_from_registration_to_closure(live_server, page, artifacts_dir):
     page.goto(case_url)
     assert "0912345678" in page.inner_text("main")  # their department's citizen, shown and logged
     workflow_step(page, "handling_plan", {"plan": "會同警察局夜間稽查"})
-    page.screenshot(path=str(artifacts_dir / "casework-handler.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "casework-handler.png"), full_page=True)
     workflow_step(page, "record_outcome", {"characterisation": "屬實", "measures": "裁處罰鍰並限期改善"})
     workflow_step(page, "submit_for_review", {"draft_reply": "經查屬實，已依法裁處並要求夜間停工。"})
     assert offered(page) <= {"add_note", "post_progress", "pause", "request_extension", "withdraw"}
@@ -81,7 +81,7 @@ def test_a_case_from_registration_to_closure(live_server, page, artifacts_dir):
     page.goto(case_url)
     workflow_step(page, "record_satisfaction", {"satisfaction": "satisfied", "comment": "民眾表示噪音已改善"})
     workflow_step(page, "close")
-    page.screenshot(path=str(artifacts_dir / "casework-closed.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "casework-closed.png"), full_page=True)
 
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.satisfaction == "satisfied"

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from casework.models import Case, Event, Status
 from tests.conftest import load_demo
-from tests.helpers import log_in_to_admin, serious_violations, workflow_step
+from tests.helpers import log_in_to_admin, save_screenshot, serious_violations, workflow_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,7 +32,7 @@ def test_citizen_files_follows_rates_and_asks_to_reopen(live_server, page, artif
     page.check("input[name=reply_channel][value=web]")
     page.check("#id_consent")
     page.fill("#id_captcha_1", "PASSED")
-    page.screenshot(path=str(artifacts_dir / "appeal-form.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "appeal-form.png"), full_page=True)
     # A keyboard user's submission (a click straight after a full-page screenshot can miss the button).
     page.focus("main button[type=submit]")
     page.keyboard.press("Enter")
@@ -40,7 +40,7 @@ def test_citizen_files_follows_rates_and_asks_to_reopen(live_server, page, artif
     reference = page.locator("#case-reference").inner_text()
     code = page.locator("#case-access-code").inner_text()
     assert serious_violations(page) == []
-    page.screenshot(path=str(artifacts_dir / "appeal-receipt.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "appeal-receipt.png"), full_page=True)
     page.reload()
     assert page.locator("#case-access-code").count() == 0
     case = Case.objects.get(reference=reference)
@@ -64,7 +64,7 @@ def test_citizen_files_follows_rates_and_asks_to_reopen(live_server, page, artif
     assert "週六上午九時至十二時亦受理訴求。" in page.locator("main").inner_text()
     assert "<script>alert(1)</script>" in page.locator("main").inner_text()
     assert serious_violations(page) == []
-    page.screenshot(path=str(artifacts_dir / "tracking-replied.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "tracking-replied.png"), full_page=True)
     page.check("input[name=satisfaction][value=dissatisfied]")
     page.fill("#id_comment", "週日也需要受理。")
     page.check("#id_reopen")
@@ -80,4 +80,4 @@ def test_citizen_files_follows_rates_and_asks_to_reopen(live_server, page, artif
     page.goto(base + reverse("casework:case_detail", args=[case.pk]))
     main = page.locator("main").inner_text()
     assert "訴求人不滿意，要求重辦本案。" in main and "週日也需要受理。" in main
-    page.screenshot(path=str(artifacts_dir / "appeal-reopen-request-admin.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "appeal-reopen-request-admin.png"), full_page=True)

@@ -8,7 +8,7 @@ from wagtail_localize.models import TranslationSource
 from casework.demo import DEMO_PASSWORD
 from portal.models import ReceptionPage
 from tests.conftest import load_demo
-from tests.helpers import serious_violations
+from tests.helpers import save_screenshot, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,7 +38,7 @@ def test_every_page_type_passes_axe_in_three_languages(demo_server, page, artifa
         for name, path in PAGE_TYPES.items():
             response = page.goto(f"{demo_server}/{prefix}/{path}")
             assert response.status == 200, f"/{prefix}/{path}"
-            page.screenshot(path=str(artifacts_dir / f"portal-{name}-{prefix}.png"), full_page=True)
+            save_screenshot(page, str(artifacts_dir / f"portal-{name}-{prefix}.png"), full_page=True)
             violations = serious_violations(page)
             if violations:
                 found[f"/{prefix}/{path}"] = violations
@@ -83,7 +83,7 @@ def test_editor_changes_reception_hours_and_all_languages_show_it(demo_server, p
     monday_morning = page.locator("input[name='hours-0-closes']")
     assert monday_morning.input_value() in {"12:00", "12:00:00"}
     monday_morning.fill("12:15")
-    page.screenshot(path=str(artifacts_dir / "admin-reception-hours.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "admin-reception-hours.png"), full_page=True)
     # "Publish" sits in the save button's drop-down menu.
     page.locator("footer [aria-label], .footer [aria-label]").first.wait_for()
     page.evaluate("document.querySelector('button[name=action-publish]').click()")
@@ -100,4 +100,4 @@ def test_editor_changes_reception_hours_and_all_languages_show_it(demo_server, p
     for prefix in ("zh-hant", "zh-hans", "en"):
         page.goto(f"{demo_server}/{prefix}/reception/")
         assert "09:00–12:15" in page.content(), prefix
-        page.screenshot(path=str(artifacts_dir / f"reception-after-edit-{prefix}.png"), full_page=True)
+        save_screenshot(page, str(artifacts_dir / f"reception-after-edit-{prefix}.png"), full_page=True)

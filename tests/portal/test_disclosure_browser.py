@@ -18,6 +18,7 @@ from casework.models import Case, Category, Channel, Department
 from portal.disclosure import DisclosureIndexPage, DisclosureReportPage
 from tests.conftest import load_demo
 from tests.factories import CaseFactory
+from tests.helpers import save_screenshot
 from tests.portal.test_disclosure import seed_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -72,7 +73,7 @@ def test_manager_reads_this_months_dashboard_and_a_departments_assessment(demo_s
     assert page.locator("#statistics-total").inner_text() == str(this_month.count())
     assert page.locator("svg.chart").count() >= 5
     assert page.locator("table caption").count() >= 8
-    page.screenshot(path=str(artifacts_dir / "statistics-dashboard.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "statistics-dashboard.png"), full_page=True)
 
     # Filtered to one department.
     page.select_option("select[name=department]", str(department.pk))
@@ -92,7 +93,7 @@ def test_manager_reads_this_months_dashboard_and_a_departments_assessment(demo_s
     assert department_rows.first.locator("th").inner_text() == department.name
     cells = department_rows.first.locator("td")
     assert cells.first.inner_text() == str(this_month.filter(department=department).count())
-    page.screenshot(path=str(artifacts_dir / "statistics-assessment.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "statistics-assessment.png"), full_page=True)
     rows = list(csv.reader(io.StringIO(downloaded(page, page.locator("a[href*='export.csv']")))))
     assert [row[1] for row in rows[1:] if row[0] == rows[1][0]] == [department.name]
     assert rows[1][2] == str(this_month.filter(department=department).count())
@@ -121,7 +122,7 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
     promote = page.evaluate("document.querySelector('input[name=slug]').closest('[role=tabpanel]').id")
     page.locator(f"a[role=tab][href='#{promote}']").click()
     page.fill("input[name=slug]", "2020-q1")
-    page.screenshot(path=str(artifacts_dir / "admin-disclosure-report.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "admin-disclosure-report.png"), full_page=True)
     page.evaluate("document.querySelector('button[name=action-publish]').click()")
     page.wait_for_url(lambda url: "/add/" not in url)
 
@@ -150,7 +151,7 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
         page.locator("textarea").first.fill(text)
         page.locator("li:has(> div > textarea) button").last.click()  # save (in the admin's language)
         page.get_by_text(text).first.wait_for()
-    page.screenshot(path=str(artifacts_dir / "admin-disclosure-translation-en.png"), full_page=True)
+    save_screenshot(page, str(artifacts_dir / "admin-disclosure-translation-en.png"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Publish in English").click()
     english.refresh_from_db()
@@ -178,7 +179,7 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
             types = citizen.locator("#table-category + svg + table")
             assert types.locator("tbody td").all_inner_texts() == ["0", "12", "<5", "<5", "0"]
             assert types.locator("tfoot td").inner_text() == "21"
-            citizen.screenshot(path=str(artifacts_dir / f"disclosure-report-{language}.png"), full_page=True)
+            save_screenshot(citizen, str(artifacts_dir / f"disclosure-report-{language}.png"), full_page=True)
             assert serious_violations(citizen) == []
 
             rows = list(csv.reader(io.StringIO(downloaded(citizen, citizen.get_by_role("link", name="CSV")))))

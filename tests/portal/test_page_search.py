@@ -15,6 +15,7 @@ from search import pages as page_search
 from search.models import PageSearchEntry
 from search.views import MAX_QUERY_LENGTH
 from tests.conftest import load_demo
+from tests.helpers import save_screenshot
 
 pytestmark = pytest.mark.django_db
 
@@ -303,7 +304,7 @@ def test_search_in_a_browser_without_javascript_and_without_serious_axe_violatio
 
     for name, query in (("results", "投诉"), ("nothing-found", "噪音"), ("empty", "")):
         page.goto(f"{live_server.url}/zh-hant/search/?q={query}")
-        page.screenshot(path=str(artifacts_dir / f"search-{name}.png"), full_page=True)
+        save_screenshot(page, str(artifacts_dir / f"search-{name}.png"), full_page=True)
         violations = Axe().run(page).response["violations"]
         serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
         assert serious == [], serious
