@@ -135,3 +135,19 @@ def check_access_code(raw_code, stored):
 def spend_access_code_check(raw_code):
     """The cost of one check, for a reference that does not exist (so it cannot be told apart)."""
     _access_code_digest(_access_code_keys()[0][1], raw_code)
+
+
+# --- Search terms ------------------------------------------------------------------------------
+
+
+def term_hash(token):
+    """A keyed hash of one search term of personal data, as the case search index stores it.
+
+    The index must not hold a citizen's name or number in clear, yet still answer an exact term; a
+    query's terms are hashed the same way. Sixteen hex digits (64 bits) keep collisions negligible
+    at any number of terms an office will index while keeping the column small, and being a plain
+    ASCII word a hash passes through LIKE, tsvector and Elasticsearch's whitespace analyzer as is.
+    """
+    key = force_bytes(settings.PERSONAL_DATA_HASH_KEY or derived_key("personal-data-hash"))
+    # The "term:" prefix keeps these apart from lookup_hash's "phone:"/"email:" under the same key.
+    return hmac.new(key, force_bytes(f"term:{token}"), hashlib.sha256).hexdigest()[:16]

@@ -2,9 +2,11 @@
 
 A case is indexed as three token texts built with search.text: its subject, everything staff can read
 about it (content, timeline, outcomes, visits), and its citizen's personal data, kept apart so that
-only roles allowed to see personal data ever match on it. The database entry (CaseSearchEntry) is
-always kept; Elasticsearch (search.elastic) is used when ELASTICSEARCH_URL is set, and when it cannot
-be reached the database answers instead and the view says so.
+only roles allowed to see personal data ever match on it. Personal terms are stored as keyed hashes
+(crypto.term_hash), never in clear, and a query's terms are hashed the same way to match them. The
+database entry (CaseSearchEntry) is always kept; Elasticsearch (search.elastic) is used when
+ELASTICSEARCH_URL is set, and when it cannot be reached the database answers instead and the view
+says so.
 """
 
 import logging
@@ -21,7 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework import access
+from casework import access, crypto
 from casework.deadlines import due_soon_cutoff, filter_by_sla
 from casework.models import OPEN_STATUSES, Case, Category, Channel, Department, SLAState, Status
 
@@ -55,10 +57,15 @@ def case_texts(case):
         parts += [getattr(outcome, name) for name in OUTCOME_FIELDS]
     for visit in case.visits.all():
         parts += [visit.reason, visit.outcome]
+    return case.subject, [p for p in parts if p], personal_parts(case)
+
+
+def personal_parts(case):
+    """The citizen's and visitors' personal data of a case (also run on historical models by migrations)."""
     personal = [getattr(case, name) for name in Case.PERSONAL_FIELDS]
     for visit in case.visits.all():
         personal += [visit.visitor_names, visit.contacts, visit.id_numbers]
-    return case.subject, [p for p in parts if p], [p for p in personal if p]
+    return [p for p in personal if p]
 
 
 @lru_cache(maxsize=20000)
@@ -72,12 +79,24 @@ def token_text(parts):
     return as_token_text(list(dict.fromkeys(term for part in parts for term in _part_terms(part))))
 
 
+def hashed_terms(terms):
+    return [crypto.term_hash(term) for term in terms]
+
+
+def personal_token_text(parts):
+    """The token text of personal data: the keyed hash of each term, never the term."""
+    # index_terms, not the cached _part_terms: clear personal data is not kept in a process-wide cache.
+    return as_token_text(
+        list(dict.fromkeys(hashed_terms(term for part in parts for term in index_terms(part))))
+    )
+
+
 def entry_values(case):
     subject, parts, personal = case_texts(case)
     return {
         "subject_terms": token_text([subject]),
         "terms": token_text(parts),
-        "personal_terms": token_text(personal),
+        "personal_terms": personal_token_text(personal),
         "department_id": case.department_id,
         "status": case.status,
         "received_at": case.received_at,
@@ -295,8 +314,15 @@ def _term_vector(column):
     return f"{column}_vector"
 
 
-def _tsquery(terms):
-    return " & ".join("'{}'".format(term.replace("\\", "\\\\").replace("'", "''")) for term in terms)
+def _lexeme(term):
+    return "'{}'".format(term.replace("\\", "\\\\").replace("'", "''"))
+
+
+def _tsquery(terms, hashed_too=False):
+    """Every term; with ``hashed_too`` each may also be present as its personal-data hash."""
+    if hashed_too:
+        return " & ".join(f"({_lexeme(term)} | {_lexeme(crypto.term_hash(term))})" for term in terms)
+    return " & ".join(_lexeme(term) for term in terms)
 
 
 def _matching_entries(scope, terms):
@@ -309,19 +335,25 @@ def _matching_entries(scope, terms):
     )
     if postgres and (not personal_allowed or personal_everywhere):
         # One lookup in one GIN index for all the terms together (migrations 0003 and 0004).
+        # all_terms_vector mixes clear text terms with hashed personal ones: a term may be either.
         column = "all_terms_vector" if personal_allowed else _term_vector("terms")
         return entries.filter(
-            RawSQL(f"{column} @@ %s::tsquery", [_tsquery(terms)], output_field=BooleanField())
+            RawSQL(
+                f"{column} @@ %s::tsquery", [_tsquery(terms, personal_allowed)], output_field=BooleanField()
+            )
         )
     for term in terms:
+        hashed = crypto.term_hash(term)
         if postgres:
             in_text = Q(RawSQL(f"{_term_vector('terms')} @@ %s::tsquery", [_tsquery([term])], BooleanField()))
             in_personal = Q(
-                RawSQL(f"{_term_vector('personal_terms')} @@ %s::tsquery", [_tsquery([term])], BooleanField())
+                RawSQL(
+                    f"{_term_vector('personal_terms')} @@ %s::tsquery", [_tsquery([hashed])], BooleanField()
+                )
             )
         else:
             in_text = Q(terms__contains=f" {term} ")
-            in_personal = Q(personal_terms__contains=f" {term} ")
+            in_personal = Q(personal_terms__contains=f" {hashed} ")
         if personal_allowed:
             if scope.personal is not None:
                 in_personal &= Q(department_id__in=scope.personal)
@@ -406,11 +438,12 @@ def personal_matches(scope, terms, cases):
     if not terms or scope.personal is not None and not scope.personal:
         return set()
     found = set()
+    pairs = [(term, crypto.term_hash(term)) for term in terms]
     for case in cases:
         entry = getattr(case, "search_entry", None)
         if entry is None or (scope.personal is not None and case.department_id not in scope.personal):
             continue
-        if any(f" {t} " in entry.personal_terms and f" {t} " not in entry.terms for t in terms):
+        if any(f" {h} " in entry.personal_terms and f" {t} " not in entry.terms for t, h in pairs):
             found.add(case.pk)
     return found
 

@@ -3,7 +3,8 @@
 Index names are per environment: the alias ``{prefix}-cases`` points at ``{prefix}-cases-<timestamp>``;
 a rebuild fills a fresh index and then moves the alias in one step, so searches never see a half-built
 index. Documents carry the same token texts as the database entries (search.text), read with a
-whitespace analyzer, plus the folded text under a CJK bigram analyzer for ranking.
+whitespace analyzer, plus the folded text under a CJK bigram analyzer for ranking. Personal data is in
+them only as keyed hashes of its terms (crypto.term_hash), which a query's terms are hashed to meet.
 """
 
 import logging
@@ -14,6 +15,8 @@ from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, helpers
 from elasticsearch_dsl import Boolean, Date, Document, Index, Integer, Keyword, Q, Search, Text, analyzer
+
+from casework.crypto import term_hash
 
 from .text import normalize, query_terms, query_words
 
@@ -163,15 +166,18 @@ def _send(es, name, batch, progress):
 
 
 def term_clause(term, scope):
-    """One query term: in the case's text, or in its personal data where the scope allows."""
+    """One query term: in the case's text, or (hashed) in its personal data where the scope allows."""
     should = [Q("term", terms=term)]
     if scope.personal is None:
-        should.append(Q("term", personal_terms=term))
+        should.append(Q("term", personal_terms=term_hash(term)))
     elif scope.personal:
         should.append(
             Q(
                 "bool",
-                filter=[Q("term", personal_terms=term), Q("terms", department=sorted(scope.personal))],
+                filter=[
+                    Q("term", personal_terms=term_hash(term)),
+                    Q("terms", department=sorted(scope.personal)),
+                ],
             )
         )
     return Q("bool", should=should, minimum_should_match=1)

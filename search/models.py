@@ -32,7 +32,8 @@ class CaseSearchEntry(models.Model):
     """One case as the staff case search sees it: its normalised terms, personal data kept apart.
 
     The terms come from search.text, framed by spaces (" 投诉 噪音 "). Personal data (name, phone,
-    address…) goes into ``personal_terms`` only, which a query reads only for roles allowed to see it.
+    address…) goes into ``personal_terms`` only, which a query reads only for roles allowed to see it,
+    and only as keyed hashes of its terms (crypto.term_hash): the index must not undo its encryption.
     On PostgreSQL a GIN index over the terms as a tsvector makes a query an index lookup rather than
     a table scan (see migration 0002); SQLite reads the columns with LIKE.
     """

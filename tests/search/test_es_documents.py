@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from casework import roles
+from casework.crypto import term_hash
 from casework.models import Category, Event, Status
 from search import cases, elastic
 from tests.factories import CaseFactory, DepartmentFactory, staff
@@ -54,7 +55,8 @@ def test_document_holds_the_normalised_terms_and_keeps_personal_data_apart():
     assert document["_id"] == case.pk
     assert " 投诉 " in f" {source['terms']} " and " 噪音 " in f" {source['terms']} "
     assert "稽查" in source["terms"].split()
-    assert "0912345678" in source["personal_terms"].split()
+    assert term_hash("0912345678") in source["personal_terms"].split()
+    assert "0912345678" not in source["personal_terms"] and "志明" not in source["personal_terms"]
     assert "0912345678" not in source["terms"] and "志明" not in source["terms"]
     assert "投诉" in source["folded"]  # folded to Simplified for the CJK analyzer
     assert source["department"] == department.pk and source["category"] == "complaint"
@@ -69,7 +71,7 @@ def test_query_requires_every_term_and_scopes_a_handler_to_their_departments():
     assert first["should"][0] == {"term": {"terms": "投诉"}}
     # Personal data counts only within the handler's own departments.
     assert first["should"][1] == {
-        "bool": {"filter": [{"term": {"personal_terms": "投诉"}}, {"terms": {"department": [7]}}]}
+        "bool": {"filter": [{"term": {"personal_terms": term_hash("投诉")}}, {"terms": {"department": [7]}}]}
     }
     assert {"terms": {"department": [7]}} in query["filter"]
     assert body["sort"][0] == "_score"
@@ -80,7 +82,9 @@ def test_roles_without_personal_data_never_query_it():
     body = elastic.build_search(AUDITOR, "0912345678", cases.Filters()).to_dict()
     assert "personal_terms" not in str(body)
     body = elastic.build_search(ALL, "0912345678", cases.Filters()).to_dict()
-    assert {"term": {"personal_terms": "0912345678"}} in body["query"]["bool"]["must"][0]["bool"]["should"]
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    assert {"term": {"personal_terms": term_hash("0912345678")}} in should
+    assert {"term": {"terms": "0912345678"}} in should  # the text itself is matched as typed
     assert "filter" not in body["query"]["bool"]  # no department limit for those who see every case
 
 
