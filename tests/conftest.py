@@ -1,4 +1,6 @@
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,11 +84,190 @@ def forget_stale_content_types():
         ContentType.objects.clear_cache()
 
 
+# Building the demo takes seconds (three languages of pages and their translations, ~200 cases) and
+# some forty tests ask for it, each in a transaction that is rolled back. So each process builds it
+# once, in a transaction of its own that is rolled back too (tests that do not ask for the demo never
+# see it), keeps what the build changed, table by table, and writes that back into every test that
+# asks, in one statement per row (executemany). Django's serializers would do the same job but save
+# row by row through the ORM, a few queries for each of ~6,000 rows, which costs most of a build
+# again; pytest-django's django_db_setup would show the demo to every test, and many count rows
+# from an empty database.
+class DemoRows:
+    """What building the demo changed: rows deleted, changed and added per table, and the cache keys
+    it wrote (the page-cache generation, Wagtail's site root paths), which must not outlive it."""
+
+    def __init__(self):
+        self.baseline = {}  # table -> row count before the build: the database it applies to
+        self.changes = []  # (model, deleted pks, changed rows, added rows), rows ready for the database
+        self.cache_keys = set()
+
+    @staticmethod
+    def tables():
+        from django.apps import apps
+        from django.db import connection
+
+        existing = set(connection.introspection.table_names()) - DemoRows.fed_by_triggers()
+        models = {}
+        for model in apps.get_models(include_auto_created=True):
+            if not model._meta.proxy and model._meta.db_table in existing:
+                models.setdefault(model._meta.db_table, model)
+        return list(models.values())
+
+    @staticmethod
+    def fed_by_triggers():
+        """Tables that triggers keep in step with others (Wagtail's full-text table on SQLite): writing
+        their rows as well would write them twice."""
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")
+            bodies = " ".join(sql for (sql,) in cursor.fetchall())
+        return set(re.findall(r'(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', bodies, re.IGNORECASE))
+
+    @staticmethod
+    def rows(model):
+        """The table's rows as the database driver reads them: no field converts them on the way out
+        or back in, so they are written back exactly (encrypted fields would otherwise be encrypted
+        again with a new nonce)."""
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        # Local fields only: a page subclass's table holds its own columns and the pointer to its page.
+        fields = model._meta.local_concrete_fields
+        pk_index = fields.index(model._meta.pk)
+        # SQLite converts a column by its declared type (a time comes back as one it cannot take in
+        # again); `+column` is the same value with no declared type.
+        plus = "+" if connection.vendor == "sqlite" else ""
+        with connection.cursor() as cursor:
+            columns = ", ".join(plus + quote(field.column) for field in fields)
+            cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)}")
+            return {row[pk_index]: list(row) for row in cursor.fetchall()}
+
+    @staticmethod
+    def counts(models):
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            selects = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})" for model in models)
+            cursor.execute(f"SELECT {selects}")
+            return dict(zip((model._meta.db_table for model in models), cursor.fetchone(), strict=True))
+
+    def build(self):
+        """Load the demo as demo_site always did and record its effects; the caller rolls it back."""
+        from django.core.cache import cache
+        from django.test import TestCase
+
+        models = self.tables()
+        self.baseline = self.counts(models)
+        before = {model: self.rows(model) for model in models}
+        with pytest.MonkeyPatch.context() as patch:
+            for name in (
+                "set",
+                "add",
+                "delete",
+                "get_or_set",
+                "incr",
+                "decr",
+                "touch",
+                "set_many",
+                "delete_many",
+            ):
+                patch.setattr(cache, name, self._recording(name, getattr(cache, name)))
+            # Translations publish on commit: run those callbacks, as demo_site always did.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                load_demo()
+        for model in models:
+            old, new = before[model], self.rows(model)
+            deleted = [pk for pk in old if pk not in new]
+            changed = [row for pk, row in new.items() if pk in old and old[pk] != row]
+            added = [row for pk, row in new.items() if pk not in old]
+            if deleted or changed or added:
+                self.changes.append((model, [[pk] for pk in deleted], changed, added))
+
+    def _recording(self, name, method):
+        signature = inspect.signature(method)
+
+        def record(key, *args, **kwargs):
+            # Wagtail keeps its site root paths under a version of their own.
+            version = signature.bind(key, *args, **kwargs).arguments.get("version")
+            keys = key if name in ("set_many", "delete_many") else [key]
+            self.cache_keys.update((each, version) for each in keys)
+            return method(key, *args, **kwargs)
+
+        return record
+
+    def applies(self):
+        """Whether the database is the one the demo was built on (a transactional test before this
+        one, in this process, may have flushed it)."""
+        return self.counts(self.tables()) == self.baseline
+
+    def forget_cached(self):
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
+
+        for key, version in self.cache_keys:
+            cache.delete(key, version=version)
+        if any(model is ContentType for model, *_ in self.changes):
+            ContentType.objects.clear_cache()
+
+    def write(self):
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model, deleted, changed, added in self.changes:
+                table, pk = quote(model._meta.db_table), model._meta.pk
+                fields = model._meta.local_concrete_fields
+                columns = [quote(field.column) for field in fields]
+                if deleted:
+                    cursor.executemany(f"DELETE FROM {table} WHERE {quote(pk.column)} = %s", deleted)
+                if changed:
+                    pk_index = fields.index(pk)
+                    assignments = ", ".join(f"{column} = %s" for column in columns)
+                    cursor.executemany(
+                        f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s",
+                        [row + [row[pk_index]] for row in changed],
+                    )
+                if added:
+                    placeholders = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", added
+                    )
+            # Rows written with their own ids leave PostgreSQL's id sequences behind them. (The yearly
+            # reference sequences went with the build's rollback; a filing creates them again, after
+            # the highest demo reference.)
+            models = [model for model, _deleted, _changed, added in self.changes if added]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+        self.forget_cached()
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The demo, built once per process (session fixtures are set up before the test's transaction)."""
+    from django.db import transaction
+
+    rows = DemoRows()
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            rows.build()
+            transaction.set_rollback(True)
+        rows.forget_cached()
+    return rows
+
+
 @pytest.fixture
-def demo_site(db, django_capture_on_commit_callbacks):
+def demo_site(demo_rows, db, django_capture_on_commit_callbacks):
     """The demo content, as `make run` loads it (translations publish on commit, so run those too)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
+    if demo_rows.applies():
+        demo_rows.write()
+    else:
+        with django_capture_on_commit_callbacks(execute=True):
+            load_demo()
 
 
 @pytest.fixture
