@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, Event, private_storage, random_attachment_name
+from . import workflow
+from .models import Attachment, private_storage, random_attachment_name
 
 MAX_SIZE = 10 * 1024 * 1024
 
@@ -180,13 +181,7 @@ def attach_stored(case, upload, user):
         )
         attachment.file.name = upload.name
         attachment.save()
-        Event.objects.create(
-            case=case,
-            actor=user,
-            kind=Event.Kind.ATTACHMENT,
-            text=attachment.display_name,
-            data={"id": attachment.pk},
-        )
+        workflow.record_attachment(case, attachment, user)
     return attachment
 
 

@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import notifications, roles
+from . import notifications, roles, workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
-from .models import OPEN_STATUSES, Case, DepartmentMembership, Event, SLAState, SupervisionNotice
+from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState, SupervisionNotice
 
 HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
 
@@ -87,9 +87,7 @@ def issue_notice(case, level):
             notice = SupervisionNotice.objects.create(
                 case=case, stage=stage, level=level, department=case.department, text=text
             )
-            Event.objects.create(
-                case=case, kind=Event.Kind.NOTE, text=text, data={"supervision_level": level, "stage": stage}
-            )
+            workflow.record_supervision_notice(case, text, level, stage)
             people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
             if not people:
                 # No handler yet: the department hears of it through its reviewers.

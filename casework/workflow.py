@@ -370,6 +370,16 @@ def receive_information(case, actor, text):
         return _save(case)
 
 
+def record_attachment(case, attachment, actor):
+    """The timeline entry of a file attached to the case (by staff, or by the citizen when None)."""
+    return _event(case, actor, Event.Kind.ATTACHMENT, attachment.display_name, id=attachment.pk)
+
+
+def record_supervision_notice(case, text, level, stage):
+    """The internal timeline entry of a supervision notice (no actor: the supervision round)."""
+    return _event(case, None, Event.Kind.NOTE, text, supervision_level=level, stage=stage)
+
+
 def note_tracking_paused(case, failures, minutes):
     """Tell the staff on the case's timeline (internal) that its online lookup was paused."""
     with transaction.atomic():

@@ -19,24 +19,22 @@ def env_bool(name, default=False):
     return value.strip().lower() in TRUE_VALUES
 
 
-def env_int(name, default):
+def _env_number(name, default, kind, description):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        return kind(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+        raise ImproperlyConfigured(f"{name} must be {description}, not {value!r}") from exc
+
+
+def env_int(name, default):
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_float(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+    return _env_number(name, default, float, "a number")
 
 
 def env_list(name, default=()):
