@@ -21,24 +21,23 @@ def ping():
     return {"pong": True, "database": connection.vendor, "locales": Locale.objects.count()}
 
 
-def enqueue_on_commit(task, *args):
-    """Send `task` to the broker once the current transaction commits.
+def send(task, *args):
+    """Send `task` to the broker now (after a commit: the follow-ups of a unit of work).
 
     The database row a task works from is the source of truth, so a broker that is down only delays
     the work (a periodic sweep picks it up); it must never turn the user's request into an error.
     """
+    if task.app.conf.task_always_eager:
+        # No broker is involved (tests, development): an exception is the task's own, and
+        # swallowing it would let a broken task pass every test.
+        task.apply(args=args, throw=True)
+        return
+    try:
+        task.delay(*args)
+    except BROKER_ERRORS:
+        logger.warning("could not enqueue %s; a periodic sweep will retry", task.name, exc_info=True)
 
-    def send():
-        if task.app.conf.task_always_eager:
-            # No broker is involved (tests, development): an exception is the task's own, and
-            # swallowing it would let a broken task pass every test.
-            task.apply(args=args, throw=True)
-            return
-        try:
-            task.delay(*args)
-        except BROKER_ERRORS:
-            logger.warning(
-                "could not enqueue %s%r; a periodic sweep will retry", task.name, args, exc_info=True
-            )
 
-    transaction.on_commit(send)
+def enqueue_on_commit(task, *args):
+    """Send `task` once the current transaction commits (work asked for outside a command)."""
+    transaction.on_commit(lambda: send(task, *args))

@@ -6,14 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from appeals.two_factor import two_factor
-from casework import ledger as casework_ledger
 from portal import sitemaps as portal_sitemaps
 from portal import views as portal_views
 from search import views as search_views
 
 urlpatterns = [
     path("admin/two-factor/", two_factor, name="two_factor"),
-    path("admin/ledger/", include((casework_ledger.urlpatterns, "ledger"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("captcha/", include("captcha.urls")),

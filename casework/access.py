@@ -57,24 +57,48 @@ def sees_all_cases(user):
     return has_role(user, *ALL_CASES_ROLES)
 
 
-def cases_visible_to(user):
+def visible_department_ids(user):
+    """The departments whose cases the user sees: None for every case, else a frozenset of ids.
+
+    The all-cases roles see every case, handlers and reviewers their own departments' cases, anyone
+    else none.
+    """
     if sees_all_cases(user):
-        return Case.objects.all()
+        return None
     if has_role(user, *DEPARTMENT_ROLES):
-        return Case.objects.filter(department_id__in=department_ids(user))
+        return frozenset(department_ids(user))
+    return frozenset()
+
+
+def personal_data_department_ids(user):
+    """Where the user may see citizens' personal data: None on every case, else a frozenset of ids.
+
+    The personal-data roles everywhere, members only in their own departments.
+    """
+    if has_role(user, *PERSONAL_DATA_ROLES):
+        return None
+    return frozenset(department_ids(user))
+
+
+def cases_visible_to(user):
+    departments = visible_department_ids(user)
+    if departments is None:
+        return Case.objects.all()
+    if departments:
+        return Case.objects.filter(department_id__in=departments)
     return Case.objects.none()
 
 
 def departments_visible_to(user):
-    if sees_all_cases(user):
+    departments = visible_department_ids(user)
+    if departments is None:
         return Department.objects.all()
-    return Department.objects.filter(pk__in=department_ids(user))
+    return Department.objects.filter(pk__in=departments)
 
 
 def can_see_personal_data(user, case):
-    if has_role(user, *PERSONAL_DATA_ROLES):
-        return True
-    return case.department_id is not None and case.department_id in department_ids(user)
+    departments = personal_data_department_ids(user)
+    return departments is None or (case.department_id is not None and case.department_id in departments)
 
 
 def log_personal_data_access(user, case, what):

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
@@ -171,18 +170,7 @@ def uploads_kept_only_on_commit(files):
 
 def attach_stored(case, upload, user):
     """The attachment row and its timeline entry for a stored upload, in the caller's transaction."""
-    with transaction.atomic():
-        attachment = Attachment(
-            case=case,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-            uploaded_by=user,
-        )
-        attachment.file.name = upload.name
-        attachment.save()
-        workflow.record_attachment(case, attachment, user)
-    return attachment
+    return workflow.attach_file(case, upload, user)
 
 
 def add_attachment(case, uploaded, user):

@@ -4,25 +4,20 @@ Both are scoped by role: department staff see their departments only, the roles 
 case see every department. Figures come from casework.statistics and casework.assessment.
 """
 
-import csv
-from io import BytesIO
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse_lazy
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import access, assessment, roles, statistics
+from . import access, assessment, exports, roles, statistics
 from .charts import bar_chart, line_chart
 from .forms import DATE_LIMITS
-from .ledger import safe_row, xlsx_row
 from .models import Category, Channel, Department, Status
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
@@ -216,8 +211,11 @@ def assessment_view(request):
     )
 
 
+def _export_header():
+    return [_("Level"), _("Name"), *[str(label) for _key, label in assessment.INDICATORS]]
+
+
 def _export_rows(by_department, by_handler):
-    yield [_("Level"), _("Name"), *[str(label) for _key, label in assessment.INDICATORS]]
     for level, rows in ((_("Department"), by_department), (_("Handler"), by_handler)):
         for name, values in rows:
             yield [
@@ -241,46 +239,22 @@ def assessment_export(request, fmt):
             content_type="text/plain; charset=utf-8",
         )
     _form, start, end, by_department, by_handler = _assessment(request, form)
-    filename = f"assessment-{start:%Y%m%d}-{end:%Y%m%d}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Assessment")[:31]
-        for row in _export_rows(by_department, by_handler):
-            sheet.append(xlsx_row(sheet, row))
-        buffer = BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in _export_rows(by_department, by_handler):
-        writer.writerow(safe_row(["" if value is None else value for value in row]))
-    return response
+    return exports.spreadsheet_response(
+        exports.XLSX if fmt == exports.XLSX else exports.CSV,
+        f"assessment-{start:%Y%m%d}-{end:%Y%m%d}",
+        _export_header(),
+        _export_rows(by_department, by_handler),
+        sheet_title=_("Assessment"),
+    )
 
 
-# --- Admin wiring --------------------------------------------------------------------------------
+# --- Admin wiring: the URLs and menu items are registered from casework.wagtail_hooks -------------
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("assessment/", assessment_view, name="assessment"),
     path("assessment/export.<str:fmt>", assessment_export, name="assessment_export"),
 ]
-
-
-@hooks.register("register_admin_urls")
-def register_statistics_urls():
-    from django.urls import include
-
-    return [path("statistics/", include((urlpatterns, "statistics"), namespace="statistics"))]
 
 
 class StatisticsMenuItem(MenuItem):
@@ -291,17 +265,3 @@ class StatisticsMenuItem(MenuItem):
 class AssessmentMenuItem(MenuItem):
     def is_shown(self, request):
         return access.has_role(request.user, *ASSESSMENT_ALL_ROLES, roles.REVIEWER)
-
-
-@hooks.register("register_admin_menu_item")
-def register_statistics_menu():
-    return StatisticsMenuItem(
-        gettext_lazy("Statistics"), reverse_lazy("statistics:dashboard"), icon_name="table", order=160
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_assessment_menu():
-    return AssessmentMenuItem(
-        gettext_lazy("Assessment"), reverse_lazy("statistics:assessment"), icon_name="list-ul", order=170
-    )

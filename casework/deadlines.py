@@ -9,12 +9,17 @@ from datetime import timedelta
 
 import holidays
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import CalendarDay, SLAState, StageLimits
+from .models import OPEN_STATUSES, CalendarDay, SLAState, StageLimits, Status
 
 # Enough calendar to look ahead for any realistic limit in one query.
 _WINDOW = timedelta(days=400)
+
+# One extension request adds at most about three months of working days: a longer delay takes a
+# further request, approved again, rather than one open-ended postponement.
+MIN_EXTENSION_DAYS, MAX_EXTENSION_DAYS = 1, 60
 
 
 class WorkingCalendar:
@@ -110,8 +115,6 @@ def recompute_due_dates(case, limits=None, calendar=None, pauses=None):
 
     Bulk callers pass the limits, a calendar covering the dates and the pauses, to save the queries.
     """
-    from .models import Status
-
     limits = limits or StageLimits.load()
     received_on = timezone.localtime(case.received_at).date()
     stage_start = case.stage_started_on
@@ -136,8 +139,6 @@ def recompute_due_dates(case, limits=None, calendar=None, pauses=None):
 
 
 def current_due_date(case):
-    from .models import Status
-
     return {
         Status.RECEIVED: case.screening_due,
         Status.AWAITING_INFORMATION: case.screening_due,
@@ -183,20 +184,47 @@ def due_soon_cutoff(today=None, limits=None):
     )
 
 
+def sla_due_range(state, today=None, cutoff=None):
+    """The due dates an open, running case in SLA state ``state`` has: {lookup: date}, or None for no
+    such state.
+
+    The lookups ("lt", "gte", "lte", "gt") read both as Django field lookups and as Elasticsearch range
+    bounds, so every backend filters by the one rule. ``cutoff`` is due_soon_cutoff(today), worked out
+    when needed and not given.
+    """
+    today = today or timezone.localdate()
+    if state == SLAState.OVERDUE:
+        return {"lt": today}
+    if state not in (SLAState.DUE_SOON, SLAState.ON_TIME):
+        return None
+    cutoff = cutoff or due_soon_cutoff(today)
+    if state == SLAState.DUE_SOON:
+        return {"gte": today, "lte": cutoff}
+    return {"gt": cutoff}
+
+
+def sla_condition(state, today=None, cutoff=None):
+    """Q over cases: open, running (not paused, with a deadline) and in SLA state ``state``.
+
+    None for an unknown state. ``cutoff`` as for sla_due_range (to share one between the states).
+    """
+    bounds = sla_due_range(state, today, cutoff)
+    if bounds is None:
+        return None
+    return Q(
+        status__in=OPEN_STATUSES,
+        paused_at__isnull=True,
+        due_date__isnull=False,
+        **{f"due_date__{lookup}": day for lookup, day in bounds.items()},
+    )
+
+
 def filter_by_sla(queryset, state, today=None):
     """Open, running cases in the given SLA state."""
-    from .models import OPEN_STATUSES
-
-    today = today or timezone.localdate()
-    running = queryset.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_date__isnull=False)
-    if state == SLAState.OVERDUE:
-        return running.filter(due_date__lt=today)
-    cutoff = due_soon_cutoff(today)
-    if state == SLAState.DUE_SOON:
-        return running.filter(due_date__gte=today, due_date__lte=cutoff)
-    if state == SLAState.ON_TIME:
-        return running.filter(due_date__gt=cutoff)
-    return queryset.none()
+    condition = sla_condition(state, today)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
 
 
 def load_public_holidays(years, region=None):

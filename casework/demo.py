@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import roles
+from . import deadlines, roles, workflow
 from .models import (
     Case,
     Department,
@@ -16,6 +16,8 @@ from .models import (
     Status,
     Visit,
 )
+from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser
+from .workflow.batch import save_batch
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -119,9 +121,6 @@ def load_departments():
 def load_casework(stdout=None, case_count=200):
     """Departments, the holiday calendar, reply templates, ~200 cases over every status and SLA state,
     and a few visits. Safe to re-run: what exists is left as it is."""
-    from . import deadlines
-    from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser, save_batch
-
     today = timezone.localdate()
     # Every year the cases' dates and deadlines can reach, whatever the day the demo is loaded on
     # (a case received two years ago, a deadline early next year): a missing year would make its
@@ -159,14 +158,14 @@ def load_casework(stdout=None, case_count=200):
     if not Visit.objects.exists():
         intake = staff["intake"]
         for count, names, contacts, reason, outcome in DEMO_VISITS:
-            Visit.objects.create(
+            visit = Visit(
                 visitor_count=count,
                 visitor_names=names,
                 contacts=contacts,
                 reason=reason,
                 outcome=outcome,
-                officer=intake,
                 visited_at=timezone.now() - timedelta(days=len(reason) % 7),
             )
+            workflow.register_visit(visit, intake)
     if stdout:
         stdout.write(f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases.")

@@ -1,13 +1,16 @@
 """Forms of the back office: one per workflow step, the registration screens and the case filters."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access
+from .deadlines import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS, filter_by_sla
 from .models import (
     Category,
     Channel,
@@ -21,7 +24,6 @@ from .models import (
     Status,
     Visit,
 )
-from .workflow import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS
 
 # A date outside these is no period of the office's cases, and the ends of the calendar overflow
 # date arithmetic (9999-12-31 has no next day; 0001-01-01 at midnight in Taipei is still year 0 in UTC).
@@ -240,42 +242,6 @@ class ExtensionForm(StepForm):
     reason = text_field(_("Reason"))
 
 
-STEP_FORMS = {
-    "accept": NoteForm,
-    "reject": RejectForm,
-    "request_information": RequestInformationForm,
-    "receive_information": ReceiveInformationForm,
-    "mark_duplicate": DuplicateForm,
-    "answer_directly": AnswerForm,
-    "route": RouteForm,
-    "reroute": RerouteForm,
-    "assign": AssignForm,
-    "handling_plan": HandlingPlanForm,
-    "record_outcome": OutcomeForm,
-    "submit_for_review": DraftReplyForm,
-    "return_draft": RequiredCommentsForm,
-    "approve_draft": CommentsForm,
-    "manager_return": RequiredCommentsForm,
-    "manager_approve": CommentsForm,
-    "reply": ReplyForm,
-    "record_satisfaction": SatisfactionForm,
-    "reopen": ReasonForm,
-    "close": CloseForm,
-    "withdraw": ReasonForm,
-    "pause": ReasonForm,
-    "resume": NoteForm,
-    "request_extension": ExtensionForm,
-    "approve_extension": NoteForm,
-    "refuse_extension": NoteForm,
-    "post_progress": TextForm,
-    "add_note": TextForm,
-}
-
-
-def step_form(action, case, user, data=None):
-    return STEP_FORMS[action](data, case=case, user=user, prefix=action)
-
-
 # --- Registration ------------------------------------------------------------------------------
 
 
@@ -398,13 +364,6 @@ class CaseFilterForm(forms.Form):
         self.fields["department"].queryset = access.departments_visible_to(user)
 
     def filter(self, queryset):
-        from datetime import datetime, time
-
-        from django.db.models import Q
-        from django.utils import timezone
-
-        from .deadlines import filter_by_sla
-
         data = self.cleaned_data
         if data.get("q"):
             q = data["q"].strip()

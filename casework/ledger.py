@@ -1,69 +1,59 @@
-"""The ledger (臺賬): every open case with its stage, department, handler, deadline and notices.
+"""The ledger (臺賬): every open case with its stage, department, handler, deadline and notices;
+with it, the stalled cases and the notification log (failed notifications, or one case's).
 
 Scoped like every back-office listing (access.cases_visible_to), with the citizen's name masked
-unless the user may see the case's personal data; exported as CSV or XLSX.
-
-Every spreadsheet the back office hands out goes through spreadsheet_safe / xlsx_row here, after
-masking: a masked value can start a formula too ("=2+5" masks to "=**5").
+unless the user may see the case's personal data; the ledger is exported as CSV or XLSX through
+casework.exports. The views are Wagtail generic views (casework.admin_lists), registered as one
+viewset (LedgerViewSet, "ledger" namespace) from casework.wagtail_hooks.
 """
 
-import csv
-import io
 from datetime import timedelta
 
+import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from wagtail.admin.auth import require_admin_access
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.viewsets.base import ViewSet
 
-from . import access, roles
+from . import access, exports, roles
+from .admin_lists import BackOfficeIndexView, BackOfficeInspectView, case_link, column, local_time
 from .deadlines import WorkingCalendar, filter_by_sla, sla_state
-from .models import OPEN_STATUSES, Department, OutboxMessage, SLAState, StageLimits
+from .models import OPEN_STATUSES, Case, Department, OutboxMessage, SLAState, StageLimits
 
-# Rows a back-office listing shows on screen. More would make the page slow and nobody reads them:
-# the filters narrow a listing, and the ledger's CSV and XLSX exports carry every row.
+# Rows a back-office listing shows on one screen. More would make the page slow and nobody reads
+# them: the filters narrow a listing, and the ledger's CSV and XLSX exports carry every row.
 SCREEN_ROW_LIMIT = 500
+STALLED_DAYS = 14
 
 
-class LedgerFilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=gettext_lazy("Department"), queryset=Department.objects.none(), required=False
+# --- The ledger ----------------------------------------------------------------------------------
+
+
+def _visible_departments(request):
+    return access.departments_visible_to(request.user) if request else Department.objects.none()
+
+
+class LedgerFilterSet(django_filters.FilterSet):
+    department = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Department"), queryset=_visible_departments
     )
-    sla = forms.ChoiceField(
-        label=gettext_lazy("Deadline"), choices=[("", "---------"), *SLAState.choices], required=False
+    sla = django_filters.ChoiceFilter(
+        label=gettext_lazy("Deadline"), choices=SLAState.choices, method="filter_sla"
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = access.departments_visible_to(user)
+    class Meta:
+        model = Case
+        fields = []
 
-
-def open_cases(user, data=None):
-    """The open cases the user may see, filtered by the ledger's form (bad input: no rows)."""
-    cases = access.cases_visible_to(user).filter(status__in=OPEN_STATUSES)
-    form = LedgerFilterForm(data or None, user=user)
-    if form.is_bound:
-        if not form.is_valid():
-            return form, cases.none()
-        if form.cleaned_data["department"]:
-            cases = cases.filter(department=form.cleaned_data["department"])
-        if form.cleaned_data["sla"]:
-            cases = filter_by_sla(cases, form.cleaned_data["sla"])
-    cases = (
-        cases.select_related("department", "handler")
-        .annotate(notice_count=Count("supervision_notices"))
-        .order_by("due_date", "reference")
-    )
-    return form, cases
+    def filter_sla(self, queryset, name, value):
+        return filter_by_sla(queryset, value)
 
 
 def header():
@@ -99,143 +89,252 @@ def rows(user, cases):
         ]
 
 
-# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection);
-# tab and carriage return because some programs skip them before looking for the others.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+class LedgerView(BackOfficeIndexView):
+    """The open cases the user may see, filtered by department and deadline (bad input: no rows);
+    ?format=csv or ?format=xlsx exports every row."""
+
+    model = Case
+    page_title = gettext_lazy("Ledger of open cases")
+    header_icon = "list-ul"
+    filterset_class = LedgerFilterSet
+    default_ordering = ("due_date", "reference")
+    paginate_by = SCREEN_ROW_LIMIT
+    no_results_message = gettext_lazy("No open cases.")
+    export_param = "format"
+    export_formats = exports.FORMATS
+    export_filename = "ledger"
+    export_sheet_title = gettext_lazy("Ledger")
+
+    def get_base_queryset(self):
+        visible = access.cases_visible_to(self.request.user).filter(status__in=OPEN_STATUSES)
+        return visible.select_related("department", "handler")
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(notice_count=Count("supervision_notices"))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, cases, is_paginated = super().paginate_queryset(queryset, page_size)
+        cases = list(cases)
+        for case, row in zip(cases, rows(self.request.user, cases), strict=True):
+            case.ledger_row = row
+        page.object_list = cases
+        return paginator, page, cases, is_paginated
+
+    @cached_property
+    def columns(self):
+        titles = header()
+        return [
+            TitleColumn(
+                "reference",
+                label=titles[0],
+                accessor="reference",
+                get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+            ),
+            *(
+                column(f"cell{index}", title, lambda case, index=index: case.ledger_row[index], empty="")
+                for index, title in enumerate(titles)
+                if index
+            ),
+        ]
+
+    def get_export_header(self, queryset):
+        return header()
+
+    def get_export_rows(self, queryset):
+        return rows(self.request.user, queryset)
 
 
-def spreadsheet_safe(value):
-    """The value as a cell a spreadsheet shows as text: text that could start a formula gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# --- Stalled cases -------------------------------------------------------------------------------
 
 
-def safe_row(row):
-    return [spreadsheet_safe(value) for value in row]
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
-def xlsx_row(sheet, row):
-    """Cells for sheet.append: text is typed as a string, which openpyxl never writes as a formula."""
-    cells = []
-    for value in safe_row(row):
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-        cells.append(cell)
-    return cells
-
-
-def as_csv(user, cases):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ledger.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(safe_row(header()))
-    writer.writerows(safe_row(row) for row in rows(user, cases))
-    return response
-
-
-def as_xlsx(user, cases):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Ledger"))
-    sheet.append(xlsx_row(sheet, header()))
-    for row in rows(user, cases):
-        sheet.append(xlsx_row(sheet, row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="ledger.xlsx"'
-    return response
-
-
-@never_cache
-@require_admin_access
-def ledger(request):
-    if not access.is_casework_staff(request.user):
-        raise PermissionDenied
-    form, cases = open_cases(request.user, request.GET.copy() if request.GET else None)
-    export = request.GET.get("format")
-    if export == "csv":
-        return as_csv(request.user, cases)
-    if export == "xlsx":
-        return as_xlsx(request.user, cases)
-    query = request.GET.copy()
-    query.pop("format", None)
-    return render(
-        request,
-        "casework/ledger.html",
-        {
-            "form": form,
-            "header": header(),
-            "rows": list(rows(request.user, cases[:SCREEN_ROW_LIMIT])),
-            "query": query.urlencode(),
-        },
+class StalledFilterSet(django_filters.FilterSet):
+    days = IntegerFilter(
+        label=gettext_lazy("No event for (days)"),
+        method="filter_days",
+        min_value=1,
+        max_value=365,
+        initial=STALLED_DAYS,
     )
 
+    class Meta:
+        model = Case
+        fields = []
 
-def _require_casework(user):
-    if not access.is_casework_staff(user):
-        raise PermissionDenied
-
-
-@never_cache
-@require_admin_access
-def outbox(request, case_pk=None):
-    """Messages of the cases the user may see: one case's notification log, or every failure."""
-    _require_casework(request.user)
-    messages = OutboxMessage.objects.filter(case__in=access.cases_visible_to(request.user))
-    case = None
-    if case_pk is not None:
-        case = get_object_or_404(access.cases_visible_to(request.user), pk=case_pk)
-        messages = messages.filter(case=case)
-        title = _("Notifications of case %(reference)s") % {"reference": case.reference}
-    else:
-        messages = messages.filter(status=OutboxMessage.State.FAILED)
-        title = _("Failed notifications")
-    messages = messages.select_related("case", "user").order_by("-created_at")[:SCREEN_ROW_LIMIT]
-    return render(
-        request, "casework/outbox.html", {"title": title, "outbox_messages": messages, "case": case}
-    )
+    def filter_days(self, queryset, name, value):
+        return queryset  # applied by StalledView, with the default when no valid value is given
 
 
-class StalledForm(forms.Form):
-    days = forms.IntegerField(
-        label=gettext_lazy("No event for (days)"), min_value=1, max_value=365, initial=14
-    )
-
-
-@never_cache
-@require_admin_access
-def stalled(request):
-    """Open cases with nothing on their timeline for N days, for supervisors and managers."""
-    if not access.has_role(request.user, roles.SUPERVISOR, roles.MANAGER):
-        raise PermissionDenied
-    form = StalledForm(request.GET or None)
-    days = form.cleaned_data["days"] if form.is_valid() else 14
-    cases = stalled_cases(request.user, days)
-    return render(
-        request, "casework/stalled.html", {"form": form, "cases": cases[:SCREEN_ROW_LIMIT], "days": days}
-    )
-
-
-def stalled_cases(user, days, now=None):
-    since = (now or timezone.now()) - timedelta(days=days)
+def _open_with_last_event(cases):
     return (
-        access.cases_visible_to(user)
-        .filter(status__in=OPEN_STATUSES)
+        cases.filter(status__in=OPEN_STATUSES)
         .annotate(last_event=Max("events__created_at"))
-        .filter(last_event__lt=since)
         .select_related("department", "handler")
         .order_by("last_event")
     )
 
 
-urlpatterns = [
-    path("", ledger, name="ledger"),
-    path("outbox/failed/", outbox, name="outbox_failed"),
-    path("outbox/case/<int:case_pk>/", outbox, name="case_notifications"),
-    path("stalled/", stalled, name="stalled"),
-]
+def _no_event_for(cases, days, now=None):
+    return cases.filter(last_event__lt=(now or timezone.now()) - timedelta(days=days))
+
+
+def stalled_cases(user, days, now=None):
+    """Open cases the user may see with nothing on their timeline for `days` days."""
+    return _no_event_for(_open_with_last_event(access.cases_visible_to(user)), days, now)
+
+
+class StalledView(BackOfficeIndexView):
+    """Open cases with nothing on their timeline for N days (14 unless valid), for supervisors and
+    managers."""
+
+    model = Case
+    roles_allowed = (roles.SUPERVISOR, roles.MANAGER)
+    page_title = gettext_lazy("Stalled cases")
+    header_icon = "warning"
+    filterset_class = StalledFilterSet
+    paginate_by = SCREEN_ROW_LIMIT
+    no_results_message = gettext_lazy("No stalled cases.")
+
+    def get_base_queryset(self):
+        return _open_with_last_event(access.cases_visible_to(self.request.user))
+
+    def order_queryset(self, queryset):
+        return queryset  # by the last event, oldest first
+
+    def filter_queryset(self, queryset):
+        days = STALLED_DAYS
+        if self.filters.is_bound and self.filters.is_valid():
+            days = self.filters.form.cleaned_data.get("days") or STALLED_DAYS
+        return _no_event_for(queryset, days)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "reference",
+                label=_("Reference"),
+                accessor="reference",
+                get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+            ),
+            column("status", _("Stage"), "get_status_display"),
+            column("department", _("Department")),
+            column("handler", _("Handler"), lambda case: case.handler.get_username() if case.handler else ""),
+            column("last_event", _("Last event"), lambda case: local_time(case.last_event)),
+        ]
+
+
+# --- Notifications -------------------------------------------------------------------------------
+
+
+def recipient(message):
+    return message.user.get_username() if message.user else message.get_recipient_kind_display()
+
+
+def masked_address(message):
+    if message.channel == OutboxMessage.Channel.SMS:
+        return access.mask_phone(message.address)
+    return access.mask_email(message.address)
+
+
+def _visible_messages(user):
+    return OutboxMessage.objects.filter(case__in=access.cases_visible_to(user)).select_related("case", "user")
+
+
+class OutboxView(BackOfficeIndexView):
+    """Messages of the cases the user may see: one case's notification log (a case out of reach
+    is a 404), or every failure."""
+
+    model = OutboxMessage
+    header_icon = "mail"
+    default_ordering = "-created_at"
+    paginate_by = SCREEN_ROW_LIMIT
+    inspect_url_name = "ledger:outbox_message"
+    no_results_message = gettext_lazy("No notifications.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.case = None
+        if kwargs.get("case_pk") is not None:
+            self.case = get_object_or_404(access.cases_visible_to(request.user), pk=kwargs["case_pk"])
+
+    def get_page_title(self):
+        if self.case is not None:
+            return _("Notifications of case %(reference)s") % {"reference": self.case.reference}
+        return _("Failed notifications")
+
+    def get_base_queryset(self):
+        messages = _visible_messages(self.request.user)
+        if self.case is not None:
+            return messages.filter(case=self.case)
+        return messages.filter(status=OutboxMessage.State.FAILED)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "created_at",
+                label=_("Queued"),
+                accessor=lambda message: local_time(message.created_at),
+                get_url=self.get_inspect_url,
+            ),
+            column("case", _("Case"), lambda message: case_link(message.case)),
+            column("template", _("Message")),
+            column("recipient", _("Recipient"), recipient),
+            column("channel", _("Channel"), "get_channel_display"),
+            column(
+                "status",
+                _("Status"),
+                lambda message: format_html(
+                    "{} {}", message.get_status_display(), local_time(message.sent_at)
+                ),
+            ),
+            column("attempts", _("Attempts")),
+            column("last_error", _("Last error"), empty=""),
+        ]
+
+
+class OutboxMessageInspectView(BackOfficeInspectView):
+    """One message of a case the user may see; the address masked, the message's data left out."""
+
+    model = OutboxMessage
+    index_url_name = "ledger:outbox_failed"
+
+    def get_queryset(self):
+        return _visible_messages(self.request.user)
+
+    def get_inspect_fields(self, message):
+        return [
+            (_("Queued"), local_time(message.created_at)),
+            (_("Case"), case_link(message.case)),
+            (_("Message"), message.template),
+            (_("Recipient"), recipient(message)),
+            (_("Address"), masked_address(message)),
+            (_("Channel"), message.get_channel_display()),
+            (_("Status"), message.get_status_display()),
+            (_("Attempts"), message.attempts),
+            (_("Next attempt"), local_time(message.next_attempt_at)),
+            (_("Sent"), local_time(message.sent_at)),
+            (_("Last error"), message.last_error),
+        ]
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+class LedgerViewSet(ViewSet):
+    """/admin/ledger/: the ledger, stalled cases and the notification log ("ledger" namespace)."""
+
+    name = "ledger"
+    icon = "list-ul"
+
+    def get_urlpatterns(self):
+        return [
+            path("", LedgerView.as_view(), name="ledger"),
+            path("outbox/failed/", OutboxView.as_view(), name="outbox_failed"),
+            path("outbox/case/<int:case_pk>/", OutboxView.as_view(), name="case_notifications"),
+            path("outbox/<int:pk>/", OutboxMessageInspectView.as_view(), name="outbox_message"),
+            path("stalled/", StalledView.as_view(), name="stalled"),
+        ]

@@ -400,14 +400,15 @@ class Case(models.Model):
         self.access_code_hash = crypto.hash_access_code(raw_code)
         return raw_code
 
-    def check_access_code(self, raw_code):
-        """Whether the code is this case's; a hash in an older scheme or key is rewritten on success."""
+    def check_access_code_hash(self, raw_code):
+        """(whether the code is this case's, the hash to store instead when the stored one is in an
+        older scheme or key, else None). Storing it is the command layer's (verify_access_code)."""
         typed = normalise_access_code(raw_code)
         matches, needs_rehash = crypto.check_access_code(typed, self.access_code_hash)
-        if matches and needs_rehash and self.pk:
-            self.access_code_hash = crypto.hash_access_code(typed)
-            Case.objects.filter(pk=self.pk).update(access_code_hash=self.access_code_hash)
-        return matches
+        return matches, (crypto.hash_access_code(typed) if matches and needs_rehash else None)
+
+    def check_access_code(self, raw_code):
+        return self.check_access_code_hash(raw_code)[0]
 
     @property
     def is_open(self):
@@ -416,12 +417,6 @@ class Case(models.Model):
     @property
     def is_paused(self):
         return self.paused_at is not None
-
-    @property
-    def sla_state(self):
-        from .deadlines import sla_state
-
-        return sla_state(self)
 
 
 class Pause(models.Model):

@@ -1,7 +1,8 @@
 """Messages to citizens and staff, through the outbox (docs/domain.md "Tracking and supervision").
 
-queue() writes an OutboxMessage in the caller's transaction and, once it commits, asks Celery to
-deliver. If the broker is down the request still succeeds: the row waits and the periodic sweep
+consume() turns the command layer's domain events (a public step, a message for staff) into
+outbox rows, in the command's transaction. queue() writes one OutboxMessage and announces it; once
+the transaction commits one task delivers what the unit of work queued. If the broker is down the request still succeeds: the row waits and the periodic sweep
 sends it later. deliver_due() claims due rows, sends each once, and retries failures with
 exponential back-off until MAX_ATTEMPTS.
 """
@@ -11,13 +12,15 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import Channel, OutboxMessage
+from . import effects
+from .models import Case, Channel, Event, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +59,7 @@ def queue(template, *, dedupe_key, case=None, user=None, address="", channel="em
             message = OutboxMessage.objects.create(dedupe_key=dedupe_key, **values)
     except IntegrityError:
         return None
-    from appeals.tasks import enqueue_on_commit
-
-    from . import tasks
-
-    enqueue_on_commit(tasks.deliver_outbox, message.pk)
+    effects.emit(effects.MESSAGE_QUEUED, case.pk if case else None, message=message.pk)
     return message
 
 
@@ -102,13 +101,26 @@ def queue_for_staff(template, user, case, key, **context):
     )
 
 
+def consume(events):
+    """The messages the events call for; returns the ids of the messages queued in this batch."""
+    for event in events:
+        if event.name == effects.CITIZEN_INFORMED:
+            public = Event.objects.select_related("case").filter(pk=event.data["event"]).first()
+            if public is not None:
+                queue_for_event(public)
+        elif event.name == effects.STAFF_NOTIFIED:
+            data = event.data
+            user = get_user_model().objects.filter(pk=data["user"]).first()
+            case = Case.objects.filter(pk=event.case_id).first()
+            queue_for_staff(data["template"], user, case, data["key"], **data["context"])
+    return [event.data["message"] for event in events if event.name == effects.MESSAGE_QUEUED]
+
+
 # --- Rendering ---------------------------------------------------------------------------------
 
 
 def render(message):
     """Subject and body in the recipient's language."""
-    from .models import Case, Event
-
     case = message.case or Case()
     ctx = message.context
     with translation.override(message.language or settings.LANGUAGE_CODE):
@@ -190,14 +202,14 @@ def send(message):
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.address])
 
 
-def claim(limit=50, message_id=None, now=None):
+def claim(limit=50, message_ids=None, now=None):
     """Mark due rows as sending and return them; a concurrent worker skips rows already locked."""
     now = now or timezone.now()
     due = OutboxMessage.objects.filter(status=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
     stale = OutboxMessage.objects.filter(status=OutboxMessage.State.SENDING, next_attempt_at__lte=now)
     rows = (due | stale).order_by("next_attempt_at", "pk")
-    if message_id is not None:
-        rows = rows.filter(pk=message_id)
+    if message_ids is not None:
+        rows = rows.filter(pk__in=message_ids)
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
@@ -210,10 +222,15 @@ def claim(limit=50, message_id=None, now=None):
     return claimed
 
 
-def deliver_due(message_id=None, now=None, limit=50):
-    """Send what is due; returns how many were sent. Running it twice sends nothing twice."""
+def deliver_due(message_id=None, now=None, limit=50, message_ids=None):
+    """Send what is due (of `message_ids`, or the one message, when given); returns how many were
+    sent. Running it twice sends nothing twice."""
+    if message_id is not None:
+        message_ids = [message_id]
+    if message_ids is not None:
+        limit = max(limit, len(message_ids))
     sent = 0
-    for message in claim(limit=limit, message_id=message_id, now=now):
+    for message in claim(limit=limit, message_ids=message_ids, now=now):
         try:
             send(message)
         except Exception as error:  # noqa: BLE001 - any failure of the mail server or gateway

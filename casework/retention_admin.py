@@ -1,18 +1,19 @@
 """The deletion ledger in the admin (Reports menu): what the retention run erased, for auditors.
 
-Registered from CaseworkConfig.ready(); the ledger can only be read here, never changed.
+The ledger can only be read here, never changed; its views and menu item are registered from
+casework.wagtail_hooks.
 """
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.urls import path, reverse_lazy
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from wagtail import hooks
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import TitleColumn
 
-from . import access, roles
+from . import access, exports, roles
+from .admin_lists import BackOfficeIndexView, BackOfficeInspectView, column, local_time
 from .models import Case, DeletionRecord, Visit
 
 LEDGER_ROLES = (roles.AUDITOR, roles.SUPERVISOR, roles.ADMINISTRATOR)
@@ -29,30 +30,76 @@ def _label(name):
     return f"{prefix}: {label}" if prefix else label
 
 
-@never_cache
-def deletion_ledger(request):
-    if not access.has_role(request.user, *LEDGER_ROLES):
-        raise PermissionDenied
-    page = Paginator(DeletionRecord.objects.all(), 100).get_page(request.GET.get("p"))
-    rows = [(record, [_label(name) for name in record.fields]) for record in page]
-    return render(request, "casework/deletion_ledger.html", {"page": page, "rows": rows})
+def deletion_row(record):
+    return {
+        "erased_at": local_time(record.erased_at, "%Y-%m-%d %H:%M:%S"),
+        "reference": record.reference or _("Walk-in visit %(id)s") % {"id": record.visit_id},
+        "fields": ", ".join(_label(name) for name in record.fields),
+        "retention_days": record.retention_days,
+        "run_id": str(record.run_id),
+    }
+
+
+HEADINGS = {
+    "erased_at": gettext_lazy("Time"),
+    "reference": gettext_lazy("Case"),
+    "fields": gettext_lazy("What was erased"),
+    "retention_days": gettext_lazy("Retention period (days)"),
+    "run_id": gettext_lazy("Run"),
+}
+
+
+class DeletionLedgerView(BackOfficeIndexView):
+    model = DeletionRecord
+    roles_allowed = LEDGER_ROLES
+    paginate_by = 100
+    page_title = gettext_lazy("Personal data deletions")
+    header_icon = "bin"
+    intro = gettext_lazy(
+        "Personal data of cases closed longer than the retention period is erased every night. "
+        "Each row says what was erased, never what it said."
+    )
+    inspect_url_name = "casework_deletion_record"
+    no_results_message = gettext_lazy("Nothing has been erased yet.")
+    export_formats = exports.FORMATS
+    export_filename = "personal-data-deletions"
+    list_export = list(HEADINGS)
+    export_headings = HEADINGS
+
+    def to_row_dict(self, record):
+        return deletion_row(record)
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "erased_at",
+                label=HEADINGS["erased_at"],
+                accessor=lambda record: deletion_row(record)["erased_at"],
+                get_url=self.get_inspect_url,
+            ),
+            *(
+                column(name, HEADINGS[name], lambda record, name=name: deletion_row(record)[name])
+                for name in ("reference", "fields", "retention_days")
+            ),
+            column(
+                "run_id",
+                HEADINGS["run_id"],
+                lambda record: format_html("<code>{}</code>", str(record.run_id)[:8]),
+            ),
+        ]
+
+
+class DeletionRecordInspectView(BackOfficeInspectView):
+    model = DeletionRecord
+    roles_allowed = LEDGER_ROLES
+    index_url_name = "casework_deletion_ledger"
+
+    def get_inspect_fields(self, record):
+        row = deletion_row(record)
+        return [(HEADINGS[name], row[name]) for name in HEADINGS]
 
 
 class LedgerMenuItem(MenuItem):
     def is_shown(self, request):
         return access.has_role(request.user, *LEDGER_ROLES)
-
-
-def register():
-    @hooks.register("register_admin_urls")
-    def register_deletion_ledger_url():
-        return [path("retention/deletions/", deletion_ledger, name="casework_deletion_ledger")]
-
-    @hooks.register("register_reports_menu_item")
-    def register_deletion_ledger_menu_item():
-        return LedgerMenuItem(
-            _("Personal data deletions"),
-            reverse_lazy("casework_deletion_ledger"),
-            icon_name="bin",
-            order=900,
-        )

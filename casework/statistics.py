@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appeals.tasks import enqueue_on_commit
 from search.text import query_words
 
 from .models import (
@@ -236,8 +237,6 @@ def request_refresh():
     settings.STATISTICS_REFRESH_SECONDS; the dashboard calls this on each view. It looks at most
     once per interval (a cache lock), so a busy dashboard neither queries nor floods the broker; a
     periodic run of refresh_statistics does the same without anyone looking."""
-    from appeals.tasks import enqueue_on_commit
-
     seconds = settings.STATISTICS_REFRESH_SECONDS
     if not cache.add("casework:statistics-refresh-checked", True, seconds):
         return False  # looked (and asked, if needed) less than an interval ago

@@ -9,13 +9,12 @@ second run on the same day records and sends nothing.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from . import notifications, roles, workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
-from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState, SupervisionNotice
+from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState
 
 HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
 
@@ -81,21 +80,10 @@ def issue_notice(case, level):
         text = gettext(
             "Supervision notice: the %(stage)s deadline of %(due)s has passed. Escalated to: %(rung)s."
         ) % {"stage": case.get_status_display(), "due": case.due_date.isoformat(), "rung": rung}
-    stage = stage_key(case)
-    try:
-        with transaction.atomic():
-            notice = SupervisionNotice.objects.create(
-                case=case, stage=stage, level=level, department=case.department, text=text
-            )
-            workflow.record_supervision_notice(case, text, level, stage)
-            people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
-            if not people:
-                # No handler yet: the department hears of it through its reviewers.
-                people = {user.pk: user for user in recipients(case, REVIEWER)}
-            for user in people.values():
-                notifications.queue_for_staff(
-                    "supervision", user, case, f"{stage}:{level}", level=level, text=text
-                )
-    except IntegrityError:
-        return None
-    return notice
+    people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
+    if not people:
+        # No handler yet: the department hears of it through its reviewers.
+        people = {user.pk: user for user in recipients(case, REVIEWER)}
+    return workflow.record_supervision_notice(
+        case, stage=stage_key(case), level=level, text=text, recipients=list(people.values())
+    )

@@ -1,19 +1,16 @@
 """Realistic synthetic cases (Chinese subjects, citizens and timelines) for the demo and benchmarks.
 
-Cases are built in memory with the timeline the workflow would have written, then saved with
-bulk_create; nothing here changes an existing case.
+Each case is built in memory by replaying the workflow's own steps (the rules check every step
+against the case's state), then saved in bulk by the command layer (workflow.batch).
 """
 
-import json
 import random
-from collections import namedtuple
 from datetime import datetime, time, timedelta
 
-from django.db import connection, transaction
 from django.utils import timezone
 
-from . import crypto
-from .deadlines import WorkingCalendar, recompute_due_dates
+from . import crypto, workflow
+from .deadlines import WorkingCalendar
 from .fields import Ciphertext
 from .models import (
     Case,
@@ -22,18 +19,17 @@ from .models import (
     DepartmentMembership,
     Event,
     Outcome,
-    Pause,
     ReferenceSequence,
     Satisfaction,
     SLAState,
     StageLimits,
     Status,
 )
+from .workflow.steps import MemoryRecorder
 
 S = Status
 K = Event.Kind
 CITIZEN_POOL = 5000
-EventRow = namedtuple("EventRow", "actor_id created_at kind is_public text data")
 
 DISTRICTS = [
     "中正區",
@@ -142,26 +138,25 @@ STATUS_WEIGHTS = {
     S.WITHDRAWN: 3,
 }
 
-# The steps that lead to each status: (event kind, public, who acts, text).
-INTAKE, HANDLER, REVIEWER, MANAGER, CITIZEN = "intake", "handler", "reviewer", "manager", "citizen"
-REGISTERED = [(K.REGISTERED, True, INTAKE, "您的案件已登記。")]
-ACCEPTED_STEPS = REGISTERED + [(K.ACCEPTED, True, INTAKE, "您的案件已受理。")]
-ROUTED_STEPS = ACCEPTED_STEPS + [(K.ROUTED, True, INTAKE, "您的案件已轉交承辦部門。")]
-IN_PROGRESS_STEPS = ROUTED_STEPS + [
-    (K.HANDLING_PLAN, False, HANDLER, "三個工作日內派員現場查看，並聯繫陳情人說明。"),
-    (K.NOTE, True, HANDLER, "您的案件正在處理中。"),
-]
+# The steps that lead to each status: (action, who takes it, arguments). Arguments named by a
+# placeholder are the case's own (its department, outcome, satisfaction, an earlier case).
+INTAKE, HANDLER, REVIEWER, MANAGER = "intake", "handler", "reviewer", "manager"
+DEPARTMENT, OUTCOME, SATISFACTION, ORIGINAL = "<department>", "<outcome>", "<satisfaction>", "<original>"
+PLAN_TEXT = "三個工作日內派員現場查看，並聯繫陳情人說明。"
+DRAFT_TEXT = "經派員查處，已要求改善，感謝您的反映。"
+ACCEPTED_STEPS = [("accept", INTAKE, {})]
+ROUTED_STEPS = ACCEPTED_STEPS + [("route", INTAKE, {"department": DEPARTMENT})]
+IN_PROGRESS_STEPS = ROUTED_STEPS + [("handling_plan", HANDLER, {"plan": PLAN_TEXT})]
 IN_REVIEW_STEPS = IN_PROGRESS_STEPS + [
-    (K.OUTCOME, False, HANDLER, "經查屬實。"),
-    (K.SUBMITTED, False, HANDLER, "擬復內容如附。"),
+    ("record_outcome", HANDLER, OUTCOME),
+    ("submit_for_review", HANDLER, {"draft_reply": DRAFT_TEXT}),
 ]
-APPROVED_STEPS = IN_REVIEW_STEPS + [(K.REVIEWED, False, REVIEWER, "")]
-REPLIED_STEPS = APPROVED_STEPS + [(K.REPLIED, True, HANDLER, "經派員查處，已要求改善，感謝您的反映。")]
-FOLLOWED_UP_STEPS = REPLIED_STEPS + [(K.SATISFACTION, False, INTAKE, "")]
+APPROVED_STEPS = IN_REVIEW_STEPS + [("approve_draft", REVIEWER, {})]
+REPLIED_STEPS = APPROVED_STEPS + [("reply", HANDLER, {})]
+FOLLOWED_UP_STEPS = REPLIED_STEPS + [("record_satisfaction", INTAKE, {"satisfaction": SATISFACTION})]
 STEPS = {
-    S.RECEIVED: REGISTERED,
-    S.AWAITING_INFORMATION: REGISTERED
-    + [(K.INFORMATION_REQUESTED, True, INTAKE, "請提供詳細地址及現場照片。")],
+    S.RECEIVED: [],
+    S.AWAITING_INFORMATION: [("request_information", INTAKE, {"request": "請提供詳細地址及現場照片。"})],
     S.ACCEPTED: ACCEPTED_STEPS,
     S.ROUTED: ROUTED_STEPS,
     S.IN_PROGRESS: IN_PROGRESS_STEPS,
@@ -170,13 +165,13 @@ STEPS = {
     S.APPROVED: APPROVED_STEPS,
     S.REPLIED: REPLIED_STEPS,
     S.FOLLOWED_UP: FOLLOWED_UP_STEPS,
-    S.CLOSED: FOLLOWED_UP_STEPS + [(K.CLOSED, True, INTAKE, "您的案件已辦結。")],
-    S.REJECTED: REGISTERED
-    + [(K.REJECTED, True, INTAKE, "本案屬司法審理事項，非本中心職權範圍，請洽管轄法院。")],
-    S.DUPLICATE: REGISTERED + [(K.MERGED, True, INTAKE, "本案與先前案件屬同一事項，已併案處理。")],
-    S.WITHDRAWN: ACCEPTED_STEPS + [(K.WITHDRAWN, True, INTAKE, "陳情人來電撤回。")],
+    S.CLOSED: FOLLOWED_UP_STEPS + [("close", INTAKE, {})],
+    S.REJECTED: [("reject", INTAKE, {"reason": "本案屬司法審理事項，非本中心職權範圍，請洽管轄法院。"})],
+    S.DUPLICATE: [("mark_duplicate", INTAKE, {"original": ORIGINAL})],
+    S.WITHDRAWN: ACCEPTED_STEPS + [("withdraw", INTAKE, {"reason": "陳情人來電撤回。"})],
 }
-MAJOR_EXTRA = [(K.APPROVED, False, MANAGER, "同意。")]
+# A major case needs management's approval after the reviewer's.
+MAJOR_EXTRA = [("manager_approve", MANAGER, {})]
 
 # Which stage limit a status's due date counts, and whether it counts from receipt or the stage start.
 ANCHORS = {
@@ -216,6 +211,8 @@ class Synthesiser:
         for membership in DepartmentMembership.objects.select_related("user"):
             self.department_staff.setdefault((membership.department_id, membership.role), membership.user)
         self.citizens = []
+        self.original = None
+        self.first_built = None
 
     # --- Choices --------------------------------------------------------------------------------
 
@@ -299,180 +296,116 @@ class Synthesiser:
         return received, stage
 
     def build(self, status, sla=None, number=None, year=None, this_month=False, department_code=None):
-        """An unsaved case with its events (and outcome, pause) in the given status.
+        """An unsaved case in the given status, and the recorder holding its timeline, outcome and
+        pause: (case, recorder) for workflow.batch.save_batch.
 
         this_month: received this month (up to now) instead of at a date putting it in an SLA state;
         department_code: the department a routed case goes to (else one the category usually goes to).
         """
         rng = self.rng
+        original = None
+        if status == S.DUPLICATE:
+            original = self.earlier_case()
+            if original is None:
+                status = S.REJECTED  # nothing yet to be a duplicate of
         category = self.weighted(CATEGORY_WEIGHTS)
         subject, content = rng.choice(SUBJECTS[category])
         place = {"district": rng.choice(DISTRICTS), "road": rng.choice(ROADS)}
         channel = self.weighted(CHANNEL_WEIGHTS)
         received_on, stage_on = self.this_month() if this_month else self.dates_for(status, sla)
         received_at = self.at(received_on)
+        if original is not None and received_at <= original.received_at:
+            # A duplicate comes in after the case it repeats.
+            received_at = min(original.received_at + timedelta(hours=2), timezone.now())
+            stage_on = max(stage_on, timezone.localtime(received_at).date())
         is_major = category == Category.COMPLAINT and rng.random() < 0.08
         if status == S.AWAITING_APPROVAL:
             is_major = True
-        routed = status not in {
-            S.RECEIVED,
-            S.AWAITING_INFORMATION,
-            S.ACCEPTED,
-            S.REJECTED,
-            S.DUPLICATE,
-            S.WITHDRAWN,
-        }
-        department = None
-        if routed:
-            code = rng.choice(ROUTING[category])
-            if self.favourite and rng.random() < self.favourite_share:
-                code = self.favourite
-            code = department_code or code
-            department = self.departments.get(code) or rng.choice(list(self.departments.values()))
-        handler = None
-        if department and status != S.ROUTED:
-            handler = self.department_staff.get((department.pk, DepartmentMembership.Role.HANDLER))
+        code = rng.choice(ROUTING[category])
+        if self.favourite and rng.random() < self.favourite_share:
+            code = self.favourite
+        code = department_code or code
+        department = self.departments.get(code) or rng.choice(list(self.departments.values()))
         case = Case(
             channel=channel,
             category=category,
-            status=status,
             subject=subject.format(**place),
             content=content.format(**place),
             priority=rng.choices([1, 2, 3, 4], weights=[10, 70, 15, 5])[0],
             is_major=is_major,
-            department=department,
-            handler=handler,
             received_at=received_at,
-            stage_started_on=stage_on,
-            access_code_hash="!",  # synthetic citizens cannot track their cases
             reply_channel=channel,
             **self.citizen(),
         )
         if year is not None:
             case.reference = ReferenceSequence.format(year, number)
-        if status in {S.FOLLOWED_UP, S.CLOSED}:
-            case.satisfaction = rng.choices(list(Satisfaction), weights=[60, 27, 13])[0]
+        self.first_built = self.first_built or case
+        satisfaction = rng.choices(list(Satisfaction), weights=[60, 27, 13])[0]
+        placeholders = {DEPARTMENT: department, SATISFACTION: satisfaction, ORIGINAL: original}
 
         steps = list(STEPS[status])
         if is_major and status in {S.APPROVED, S.REPLIED, S.FOLLOWED_UP, S.CLOSED}:
-            index = next(i for i, step in enumerate(steps) if step[0] == K.REVIEWED) + 1
+            index = next(i for i, step in enumerate(steps) if step[0] == "approve_draft") + 1
             steps[index:index] = MAJOR_EXTRA
-        events = self.timeline(case, steps, stage_on)
-        extras = []
-        if status in {S.REPLIED, S.FOLLOWED_UP, S.CLOSED}:
-            case.replied_at = next(e.created_at for e in events if e.kind == K.REPLIED)
-        if status in {S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED}:
-            case.handling_plan = "三個工作日內派員現場查看，並聯繫陳情人說明。"
-        if status in {S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED, S.REPLIED, S.FOLLOWED_UP, S.CLOSED}:
-            case.draft_reply = "經派員查處，已要求改善，感謝您的反映。"
-            case.reviewer_approved = status != S.IN_REVIEW
-            outcome = self.outcome(case)
-            if outcome:
-                extras.append(outcome)
-        if status in {S.CLOSED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}:
-            case.closed_at = events[-1].created_at
-        if status == S.AWAITING_INFORMATION:
-            case.paused_at = events[-1].created_at
-            extras.append(Pause(case=case, started_at=case.paused_at, reason=events[-1].text))
-        recompute_due_dates(case, limits=self.limits, calendar=self.calendar, pauses=[])
-        return case, events, extras
+        recorder = self.replay(case, steps, placeholders, stage_on)
+        # Synthetic citizens cannot track their cases.
+        case.access_code_hash = "!"
+        return case, recorder
 
-    def timeline(self, case, steps, stage_on):
-        """Events spread from receipt to the day the current stage began (the last step's day)."""
+    def replay(self, case, steps, placeholders, stage_on):
+        """Register the case and take its steps, spread from receipt to the day its stage began."""
         start = case.received_at
         end = max(self.at(stage_on, earliest=start), start)
         span = (end - start).total_seconds()
-        events = []
-        count = len(steps)
-        for i, (kind, public, who, text) in enumerate(steps):
-            if i == 0:
-                moment = start
-            elif i == count - 1:
-                moment = end
-            else:
-                moment = start + timedelta(seconds=span * i / (count - 1))
-            if who == HANDLER:
-                actor = case.handler or self.staff.get("intake")
-            elif who == REVIEWER and case.department_id:
-                actor = self.department_staff.get((case.department_id, DepartmentMembership.Role.REVIEWER))
-            elif who == CITIZEN:
-                actor = None
-            else:
-                actor = self.staff.get(who)
-            if kind == K.REGISTERED and case.channel in {Channel.WEB, Channel.API}:
-                actor = None
-            data = {}
-            if kind == K.SATISFACTION:
-                data = {"satisfaction": case.satisfaction or Satisfaction.SATISFIED}
-            events.append(EventRow(actor.pk if actor else None, moment, kind, public, text, data))
-        return events
+        count = len(steps) + 1
+        recorder = MemoryRecorder(start, self.limits, self.calendar)
+        registrar = None if case.channel in {Channel.WEB, Channel.API} else self.staff.get(INTAKE)
+        workflow.replay_registration(case, registrar, recorder)
+        for i, (action, who, arguments) in enumerate(steps, start=1):
+            recorder.moment = end if i == count - 1 else start + timedelta(seconds=span * i / (count - 1))
+            if arguments == OUTCOME:
+                arguments = self.outcome(case)
+                if arguments is None:
+                    continue  # inquiries need no recorded outcome
+            arguments = {name: placeholders.get(value, value) for name, value in arguments.items()}
+            workflow.replay(action, case, self.actor(who, case), recorder, **arguments)
+        # The stage began on the day chosen to put the case in its deadline state.
+        case.stage_started_on = stage_on
+        recorder.recompute(case)
+        return recorder
+
+    def actor(self, who, case):
+        if who in (HANDLER, REVIEWER) and case.department_id:
+            role = DepartmentMembership.Role.HANDLER if who == HANDLER else DepartmentMembership.Role.REVIEWER
+            member = self.department_staff.get((case.department_id, role))
+            if member is not None:
+                return member
+        return self.staff.get(who) or self.staff.get(INTAKE)
+
+    def earlier_case(self):
+        """A case for a duplicate to be merged with: the first saved case, else the first one built
+        here (given its reference now, for the merge's timeline text)."""
+        if self.original is None:
+            self.original = Case.objects.order_by("pk").first() or self.first_built
+            if self.original is not None and not self.original.reference:
+                year = timezone.localtime(self.original.received_at).year
+                self.original.reference = ReferenceSequence.format(
+                    year, ReferenceSequence.reserve(year, 1)[0]
+                )
+        return self.original
 
     def outcome(self, case):
-        recorded_by = case.handler
         if case.category == Category.COMPLAINT:
-            return Outcome(
-                case=case,
-                characterisation=self.rng.choice(["屬實", "部分屬實", "不屬實"]),
-                responsibility="相關業者未依規定辦理",
-                measures="已派員稽查並要求限期改善",
-                recorded_by=recorded_by,
-            )
+            return {
+                "characterisation": self.rng.choice(["屬實", "部分屬實", "不屬實"]),
+                "responsibility": "相關業者未依規定辦理",
+                "measures": "已派員稽查並要求限期改善",
+            }
         if case.category == Category.SUGGESTION:
-            return Outcome(
-                case=case,
-                adoption=self.rng.choice(list(Outcome.Adoption)),
-                implementation_plan="納入明年度計畫評估辦理",
-                recorded_by=recorded_by,
-            )
+            return {
+                "adoption": self.rng.choice(list(Outcome.Adoption)),
+                "implementation_plan": "納入明年度計畫評估辦理",
+            }
         if case.category == Category.HELP:
-            return Outcome(case=case, help_provided="已轉介社工訪視並提供急難救助", recorded_by=recorded_by)
+            return {"help_provided": "已轉介社工訪視並提供急難救助"}
         return None
-
-
-def save_batch(built):
-    """bulk_create a batch of built cases with their events, outcomes and pauses, with fresh references."""
-    by_year = {}
-    for case, _events, _extras in built:
-        if not case.reference:
-            by_year.setdefault(timezone.localtime(case.received_at).year, []).append(case)
-    for year, cases in by_year.items():
-        numbers = ReferenceSequence.reserve(year, len(cases))
-        for number, case in zip(numbers, sorted(cases, key=lambda c: c.received_at), strict=True):
-            case.reference = ReferenceSequence.format(year, number)
-    with transaction.atomic():
-        Case.objects.bulk_create([case for case, _e, _x in built])
-        save_events([(case.pk, event) for case, events, _x in built for event in events])
-        outcomes = [x for _c, _e, extras in built for x in extras if isinstance(x, Outcome)]
-        pauses = [x for _c, _e, extras in built for x in extras if isinstance(x, Pause)]
-        Outcome.objects.bulk_create(outcomes)
-        Pause.objects.bulk_create(pauses)
-    return len(built)
-
-
-def save_events(rows):
-    """Timeline rows (case id, EventRow): COPY on PostgreSQL, where there are millions; bulk_create elsewhere."""
-    if connection.vendor == "postgresql":
-        columns = "case_id, actor_id, created_at, kind, is_public, text, data"
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {Event._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for case_id, e in rows:
-                    copy.write_row(
-                        (case_id, e.actor_id, e.created_at, e.kind, e.is_public, e.text, json.dumps(e.data))
-                    )
-        return
-    Event.objects.bulk_create(
-        [
-            Event(
-                case_id=case_id,
-                actor_id=e.actor_id,
-                created_at=e.created_at,
-                kind=e.kind,
-                is_public=e.is_public,
-                text=e.text,
-                data=e.data,
-            )
-            for case_id, e in rows
-        ],
-        batch_size=5000,
-    )

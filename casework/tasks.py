@@ -6,7 +6,11 @@ unique supervision notices, make a repeated run send and record nothing new.
 
 from celery import shared_task
 
-from . import notifications
+from appeals.tasks import send
+
+from . import housekeeping as housekeeping_service
+from . import notifications, retention, supervision
+from .models import Event, OutboxMessage
 
 # Messages one periodic sweep sends at most, so that a backlog left by a broker outage is worked off
 # over a few runs instead of one run that outlasts its schedule; the rest waits for the next sweep.
@@ -14,9 +18,17 @@ OUTBOX_SWEEP_BATCH = 500
 
 
 @shared_task
-def deliver_outbox(message_id=None):
-    """Send one queued message (or everything due when no id is given)."""
-    return notifications.deliver_due(message_id=message_id)
+def deliver_outbox(message_ids=None):
+    """Send the queued messages (or everything due when no ids are given)."""
+    return notifications.deliver_due(message_ids=message_ids)
+
+
+def outbox_consumer(events):
+    """The command layer's events become outbox rows now, and one delivery task after the commit."""
+    queued = notifications.consume(events)
+    if queued:
+        return lambda: send(deliver_outbox, queued)
+    return None
 
 
 @shared_task
@@ -28,16 +40,12 @@ def sweep_outbox():
 @shared_task
 def supervise():
     """The daily supervision round (reminders, notices, escalation)."""
-    from . import supervision
-
     return supervision.run()
 
 
 @shared_task
 def notify_citizen(event_id):
     """Make sure a public event's message is in the outbox and deliver it; True if it was sent now."""
-    from .models import Event, OutboxMessage
-
     event = Event.objects.select_related("case").filter(pk=event_id, is_public=True).first()
     if event is None:
         return False
@@ -49,8 +57,6 @@ def notify_citizen(event_id):
 @shared_task
 def erase_expired_personal_data():
     """The daily retention run: personal data of cases closed longer than the retention period."""
-    from . import retention
-
     return retention.run()
 
 
@@ -62,6 +68,4 @@ from .statistics import recompute_statistics_day, refresh_statistics  # noqa: E4
 @shared_task
 def housekeeping():
     """Hourly: expired sessions and captchas, old online-submission receipts, orphaned uploads."""
-    from . import housekeeping
-
-    return housekeeping.run()
+    return housekeeping_service.run()

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import admin_lists, exports, views
 
 app_name = "casework"
 
 urlpatterns = [
-    path("", views.case_index, name="case_index"),
-    path("export/", views.case_export, name="case_export"),
+    path("", admin_lists.CaseIndexView.as_view(), name="case_index"),
+    path("export/", admin_lists.CaseIndexView.as_view(export_format=exports.CSV), name="case_export"),
     path("register/", views.case_register, name="case_register"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/registered/", views.case_registered, name="case_registered"),
@@ -14,7 +14,9 @@ urlpatterns = [
     path("<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
-    path("visits/", views.visit_index, name="visit_index"),
+    path("visits/", admin_lists.VisitIndexView.as_view(), name="visit_index"),
+    path("visits/<int:pk>/", admin_lists.VisitInspectView.as_view(), name="visit_inspect"),
     path("visits/new/", views.visit_create, name="visit_create"),
-    path("access-log/", views.access_log, name="access_log"),
+    path("access-log/", admin_lists.AccessLogView.as_view(), name="access_log"),
+    path("access-log/<int:pk>/", admin_lists.AccessRecordInspectView.as_view(), name="access_record"),
 ]

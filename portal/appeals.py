@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from casework import crypto, workflow
+from casework import crypto, effects, workflow
 from casework.attachments import attach_stored, uploads_kept_only_on_commit, validate_upload, without_metadata
 from casework.models import (
     Case,
@@ -34,7 +34,6 @@ from casework.models import (
     Status,
     normalise_access_code,
 )
-from casework.signals import batched_case_changes
 
 from . import ratelimit
 from .ratelimit import rate_limited
@@ -252,7 +251,7 @@ def file_appeal(form, language, token_hash):
     anonymous = data["anonymous"]
     try:
         with uploads_kept_only_on_commit(data["attachments"]) as uploads:
-            with transaction.atomic(), batched_case_changes():
+            with effects.unit_of_work():
                 case, code = workflow.register_case(
                     actor=None,
                     channel=Channel.WEB,
@@ -367,7 +366,7 @@ def find_case(reference, access_code):
     if case is None:
         crypto.spend_access_code_check(normalise_access_code(access_code))
         return None
-    return case if case.check_access_code(access_code) else None
+    return case if workflow.verify_access_code(case, access_code) else None
 
 
 # --- Abuse controls on tracking ----------------------------------------------------------------
@@ -483,7 +482,7 @@ def _add_information(request, page, case):
     if form.is_valid():
         try:
             with uploads_kept_only_on_commit(form.cleaned_data["attachments"]) as uploads:
-                with transaction.atomic(), batched_case_changes():
+                with effects.unit_of_work():
                     workflow.receive_information(case, None, form.cleaned_data["text"])
                     for upload in uploads:
                         attach_stored(case, upload, None)

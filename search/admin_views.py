@@ -1,59 +1,132 @@
-"""The staff case search in the Wagtail admin, beside the case list (casework.views)."""
+"""The staff case search in the Wagtail admin, beside the case list (casework.admin_lists).
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
+A list like the others (casework.admin_lists.BackOfficeIndexView and the listing template), but
+its rows, facets and pages come from search.cases (Elasticsearch or the database), not from a
+queryset the view filters and paginates itself.
+"""
 
-from casework import access
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import TitleColumn
+
+from casework.admin_lists import DASH, BackOfficeIndexView, column
+from casework.models import Case
 from casework.views import masked_citizen
 
-from . import cases
+from . import cases, tasks
 from .forms import CaseSearchForm
 
 FACET_TITLES = {
-    "status": _("Status"),
-    "category": _("Category"),
-    "channel": _("Channel"),
-    "department": _("Department"),
-    "sla": _("Deadline"),
+    "status": gettext_lazy("Status"),
+    "category": gettext_lazy("Category"),
+    "channel": gettext_lazy("Channel"),
+    "department": gettext_lazy("Department"),
+    "sla": gettext_lazy("Deadline"),
 }
 
 
-@never_cache
-def case_search(request):
-    if not access.is_casework_staff(request.user):
-        raise PermissionDenied
-    form = CaseSearchForm(request.GET or None, user=request.user)
-    results = None
-    if form.is_bound and form.is_valid():
+class CaseSearchView(BackOfficeIndexView):
+    model = Case
+    template_name = "search/case_search.html"
+    page_title = gettext_lazy("Search cases")
+    header_icon = "search"
+    paginate_by = None  # search.cases returns one page
+    filter_submit_label = gettext_lazy("Search")
+    filter_role = "search"
+    no_results_message = gettext_lazy("No case matches.")
+
+    @cached_property
+    def case_search_form(self):
+        return CaseSearchForm(self.request.GET or None, user=self.request.user)
+
+    @cached_property
+    def results(self):
+        form = self.case_search_form
+        if not (form.is_bound and form.is_valid()):
+            return None
         data = form.cleaned_data
         results = cases.search(
-            request.user,
+            self.request.user,
             " ".join(data["q"].split()),
             cases.Filters.from_cleaned_data(data),
             sort=data.get("sort") or "relevance",
-            page=_page_number(request.GET.get("p")),
+            page=_page_number(self.request.GET.get(self.page_kwarg)),
         )
-        cases.log_personal_matches(request.user, results)
-    query = request.GET.copy()
-    query.pop("p", None)
-    rows = [(case, masked_citizen(case)) for case in results.cases] if results else []
-    return render(
-        request,
-        "search/case_search.html",
-        {
-            "form": form,
-            "results": results,
-            "rows": rows,
-            "query": query.urlencode(),
-            "facets": _facet_links(results, query) if results else [],
-        },
-    )
+        cases.log_personal_matches(self.request.user, results)
+        if results.backend == "elasticsearch":
+            # It answered: send it whatever it missed while it was down.
+            tasks.catch_up_soon()
+        return results
+
+    def get_queryset(self):
+        found = self.results.cases if self.results else []
+        for case in found:
+            case.listing_citizen = masked_citizen(case)
+        return found
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "reference",
+                label=_("Reference"),
+                accessor="reference",
+                get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+            ),
+            column("subject", _("Subject"), lambda case: Truncator(case.subject).chars(60)),
+            column("category", _("Category"), "get_category_display"),
+            column("status", _("Status"), "get_status_display"),
+            column("department", _("Department")),
+            column(
+                "citizen",
+                _("Citizen"),
+                lambda case: f"{case.listing_citizen['name'] or DASH} {case.listing_citizen['phone']}",
+            ),
+            column("received_at", _("Received"), lambda case: f"{case.received_at:%Y-%m-%d}"),
+        ]
+
+    def get_summary(self, context):
+        if not self.results:
+            return ""
+        total = self.results.total
+        return ngettext("%(counter)s case found", "%(counter)s cases found", total) % {"counter": total}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = self.results
+        context.update(
+            {
+                "filter_form": self.case_search_form,
+                "results": results,
+                "facets": _facet_links(results, self.request.GET.copy()) if results else [],
+            }
+        )
+        if results and results.num_pages > 1:
+            # The page search.cases returned, as Wagtail's pagination shows a page.
+            paginator = WagtailPaginator(range(results.total), results.per_page)
+            paginator.verbose_name = Case._meta.verbose_name
+            paginator.verbose_name_plural = Case._meta.verbose_name_plural
+            context.update(
+                {
+                    "paginator": paginator,
+                    "page_obj": paginator.get_page(results.page_number),
+                    "is_paginated": True,
+                    "elided_page_range": paginator.get_elided_page_range(results.page_number),
+                }
+            )
+        return context
+
+
+case_search = CaseSearchView.as_view()
 
 
 def _facet_links(results, query):
     """Each facet value as a link narrowing the search to it (the current value is marked)."""
+    query.pop("p", None)
     facets = []
     for name, title in FACET_TITLES.items():
         links = []

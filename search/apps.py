@@ -8,6 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import signals
+        from casework import effects
+
+        from . import signals, tasks
 
         signals.connect()
+        effects.subscribe("search", tasks.index_consumer)

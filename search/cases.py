@@ -4,14 +4,13 @@ A case is indexed as three token texts built with search.text: its subject, ever
 about it (content, timeline, outcomes, visits), and its citizen's personal data, kept apart so that
 only roles allowed to see personal data ever match on it. Personal terms are stored as keyed hashes
 (crypto.term_hash), never in clear, and a query's terms are hashed the same way to match them. The
-database entry (CaseSearchEntry) is always kept; Elasticsearch (search.elastic) is used when
-ELASTICSEARCH_URL is set, and when it cannot be reached the database answers instead and the view
-says so.
+database entry (CaseSearchEntry) is always kept; Elasticsearch (search.elastic, which only talks to
+the cluster) is used when ELASTICSEARCH_URL is set, and when it cannot be reached the database answers
+instead and the view says so. Who may find what is search.scope's.
 """
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time
 from functools import lru_cache
 
 from django.conf import settings
@@ -24,10 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import access, crypto
-from casework.deadlines import due_soon_cutoff, filter_by_sla
-from casework.models import OPEN_STATUSES, Case, Category, Channel, Department, SLAState, Status
+from casework.deadlines import due_soon_cutoff, filter_by_sla, sla_condition
+from casework.models import Case, Category, Channel, Department, SLAState, Status
 
+from . import elastic
 from .models import CaseSearchEntry
+from .scope import Filters, scope_for
+from .scope import Scope as Scope  # still cases.Scope for bench/
 from .text import as_token_text, index_terms, query_terms, query_words
 
 logger = logging.getLogger(__name__)
@@ -92,7 +94,11 @@ def personal_token_text(parts):
 
 
 def entry_values(case):
-    subject, parts, personal = case_texts(case)
+    """The fields of a case's database entry."""
+    return _entry_values(case, *case_texts(case))
+
+
+def _entry_values(case, subject, parts, personal):
     return {
         "subject_terms": token_text([subject]),
         "terms": token_text(parts),
@@ -101,6 +107,18 @@ def entry_values(case):
         "status": case.status,
         "received_at": case.received_at,
     }
+
+
+def document_values(case):
+    """What a case's Elasticsearch document is built from (elastic.document_for): its entry's values,
+    and under "text" its readable text (never its personal data)."""
+    subject, parts, personal = case_texts(case)
+    return {**_entry_values(case, subject, parts, personal), "text": "\n".join(parts)}
+
+
+def entry_fields(values):
+    """The database entry's part of document_values."""
+    return {name: value for name, value in values.items() if name != "text"}
 
 
 def cases_for_indexing():
@@ -127,12 +145,10 @@ def update_entry(case_id):
 
 def send_to_elasticsearch(case_id):
     """Send one case's document (or its deletion); returns False when Elasticsearch is unavailable."""
-    from . import elastic
-
     case = cases_for_indexing().filter(pk=case_id).first()
     if case is None:
         return elastic.delete_case(case_id)
-    sent = elastic.index_cases([(case, entry_values(case))])
+    sent = elastic.index_cases([(case, document_values(case))])
     if sent:
         CaseSearchEntry.objects.filter(case_id=case_id).update(elasticsearch_pending=False)
     return sent
@@ -149,15 +165,15 @@ def index_case(case_id):
 
 
 def rebuild_batches(batch_size=500, write_entries=True):
-    """Every case in batches of (case, entry values) pairs, its database entry rewritten on the way."""
+    """Every case in batches of (case, document values) pairs, its database entry rewritten on the way."""
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = list(cases_for_indexing().filter(pk__in=ids[start : start + batch_size]))
-        pairs = [(case, entry_values(case)) for case in batch]
+        pairs = [(case, document_values(case)) for case in batch]
         if write_entries:
             CaseSearchEntry.objects.filter(case_id__in=[case.pk for case in batch]).delete()
             CaseSearchEntry.objects.bulk_create(
-                [CaseSearchEntry(case=case, **values) for case, values in pairs]
+                [CaseSearchEntry(case=case, **entry_fields(values)) for case, values in pairs]
             )
         yield pairs
     if write_entries:
@@ -174,72 +190,7 @@ def rebuild_entries(batch_size=500, progress=None):
     return done
 
 
-# --- Who may find what -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """departments: None for every case, else the department ids whose cases the user may see.
-
-    personal: None when personal data may be searched on every visible case, else the department ids
-    where it may (empty: nowhere).
-    """
-
-    departments: frozenset | None
-    personal: frozenset | None
-
-    @property
-    def sees_nothing(self):
-        return self.departments is not None and not self.departments
-
-
-def scope_for(user):
-    own = frozenset(access.department_ids(user))
-    if access.sees_all_cases(user):
-        departments = None
-    elif access.has_role(user, *access.DEPARTMENT_ROLES):
-        departments = own
-    else:
-        departments = frozenset()
-    # Mirrors access.can_see_personal_data: the personal-data roles everywhere, members in their own
-    # departments.
-    personal = None if access.has_role(user, *access.PERSONAL_DATA_ROLES) else own
-    return Scope(departments=departments, personal=personal)
-
-
 # --- The interface -----------------------------------------------------------------------------
-
-
-@dataclass
-class Filters:
-    status: str = ""
-    category: str = ""
-    channel: str = ""
-    department: int | None = None
-    sla: str = ""
-    received_from: object = None
-    received_to: object = None
-
-    @classmethod
-    def from_cleaned_data(cls, data):
-        department = data.get("department")
-        return cls(
-            status=data.get("status") or "",
-            category=data.get("category") or "",
-            channel=data.get("channel") or "",
-            department=getattr(department, "pk", department),
-            sla=data.get("sla") or "",
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
-        )
-
-    def received_range(self):
-        start = end = None
-        if self.received_from:
-            start = timezone.make_aware(datetime.combine(self.received_from, time.min))
-        if self.received_to:
-            end = timezone.make_aware(datetime.combine(self.received_to, time.max))
-        return start, end
 
 
 @dataclass
@@ -276,16 +227,16 @@ class Results:
 def search(user, query, filters=None, sort="relevance", page=1, per_page=PER_PAGE):
     """Cases ``user`` may see that contain every term of ``query`` and pass ``filters``.
 
-    Uses Elasticsearch when it is configured and answers, the database otherwise.
+    Uses Elasticsearch when it is configured and answers, the database otherwise: the results'
+    ``backend`` says which ("elasticsearch" only when it answered; the caller may then let it catch
+    up with tasks.catch_up_soon).
     """
     filters = filters or Filters()
     scope = scope_for(user)
     page = max(1, int(page or 1))
     if elasticsearch_enabled():
-        from . import elastic
-
         try:
-            results = elastic.search(scope, query, filters, sort, page, per_page)
+            return elasticsearch_search(scope, query, filters, sort, page, per_page)
         except elastic.UNAVAILABLE as exc:
             logger.warning("Elasticsearch unavailable, case search falls back to the database: %s", exc)
             results = database_search(scope, query, filters, sort, page, per_page)
@@ -294,8 +245,6 @@ def search(user, query, filters=None, sort="relevance", page=1, per_page=PER_PAG
                 "ranked differently."
             )
             return results
-        elastic.catch_up_soon()
-        return results
     return database_search(scope, query, filters, sort, page, per_page)
 
 
@@ -304,6 +253,51 @@ def log_personal_matches(user, results):
     for case in results.cases:
         if case.pk in results.personal_matches:
             access.log_personal_data_access(user, case, "case search: matched on personal data")
+
+
+# --- Elasticsearch -----------------------------------------------------------------------------
+
+
+def elasticsearch_search(scope, query, filters, sort, page, per_page):
+    """The search through Elasticsearch; raises one of elastic.UNAVAILABLE when it does not answer."""
+    if scope.sees_nothing:
+        return Results(cases=[], total=0, page_number=1, per_page=per_page, backend="elasticsearch")
+    hits = elastic.search(scope, query, filters, sort, page, per_page)
+    by_id = Case.objects.select_related("department", "handler", "search_entry").in_bulk(hits.ids)
+    # Elasticsearch may lag behind a deletion for a moment: only cases that exist are shown.
+    shown = [by_id[pk] for pk in hits.ids if pk in by_id]
+    return Results(
+        cases=shown,
+        total=hits.total,
+        page_number=page,
+        per_page=per_page,
+        facets=label_facets(hits.counts),
+        backend="elasticsearch",
+        personal_matches=personal_matches(scope, query_terms(query), shown),
+    )
+
+
+def pending_for_elasticsearch():
+    """Whether cases are waiting to be sent to Elasticsearch (it missed them while down)."""
+    return CaseSearchEntry.objects.filter(elasticsearch_pending=True).exists()
+
+
+def catch_up(batch_size=500):
+    """Send the cases Elasticsearch missed while it was down. Returns how many were sent."""
+    sent = 0
+    while True:
+        ids = list(
+            CaseSearchEntry.objects.filter(elasticsearch_pending=True).values_list("case_id", flat=True)[
+                :batch_size
+            ]
+        )
+        if not ids:
+            return sent
+        batch = list(cases_for_indexing().filter(pk__in=ids))
+        if not elastic.index_cases([(case, document_values(case)) for case in batch]):
+            return sent
+        CaseSearchEntry.objects.filter(case_id__in=ids).update(elasticsearch_pending=False)
+        sent += len(ids)
 
 
 # --- The database backend ----------------------------------------------------------------------
@@ -449,14 +443,10 @@ def personal_matches(scope, terms, cases):
 
 
 def sla_conditions(today=None):
-    """Q per SLA state over cases, the same rule as casework.deadlines.filter_by_sla."""
-    today, cutoff = sla_bounds(today)
-    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_date__isnull=False)
-    return {
-        SLAState.OVERDUE.value: running & Q(due_date__lt=today),
-        SLAState.DUE_SOON.value: running & Q(due_date__gte=today, due_date__lte=cutoff),
-        SLAState.ON_TIME.value: running & Q(due_date__gt=cutoff),
-    }
+    """Q per SLA state over cases: casework.deadlines' rule, with one due-soon cutoff for them all."""
+    today = today or timezone.localdate()
+    cutoff = due_soon_cutoff(today)
+    return {state.value: sla_condition(state, today, cutoff) for state in SLAState}
 
 
 def database_counts(cases):
@@ -520,12 +510,3 @@ def label_facets(counts):
         ]
         facets[name] = sorted(values, key=lambda v: (-v.count, v.label))
     return facets
-
-
-def sla_bounds(today=None):
-    """(today, due-soon cutoff): what an SLA filter compares due dates with, for every backend."""
-    today = today or timezone.localdate()
-    return today, due_soon_cutoff(today)
-
-
-OPEN_STATUS_VALUES = [str(status) for status in OPEN_STATUSES]

@@ -1,4 +1,8 @@
-"""The Elasticsearch backend of the staff case search (used when ELASTICSEARCH_URL is set).
+"""The Elasticsearch adapter of the staff case search (used when ELASTICSEARCH_URL is set).
+
+This module talks to the cluster only: it builds documents from the values search.cases gives it,
+builds queries from a scope and filters, and returns raw hits and counts; search.cases turns them into
+results and decides what to send when.
 
 Index names are per environment: the alias ``{prefix}-cases`` points at ``{prefix}-cases-<timestamp>``;
 a rebuild fills a fresh index and then moves the alias in one step, so searches never see a half-built
@@ -8,6 +12,7 @@ them only as keyed hashes of its terms (crypto.term_hash), which a query's terms
 """
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,6 +22,8 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from elasticsearch_dsl import Boolean, Date, Document, Index, Integer, Keyword, Q, Search, Text, analyzer
 
 from casework.crypto import term_hash
+from casework.deadlines import due_soon_cutoff, sla_due_range
+from casework.models import OPEN_STATUSES, SLAState
 
 from .text import normalize, query_terms, query_words
 
@@ -28,6 +35,9 @@ UNAVAILABLE = (TransportError, ApiError, ConnectionError, OSError)
 TERMS = analyzer("case_terms", tokenizer="whitespace")
 CJK_TEXT = analyzer("case_cjk", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
 FACET_SIZE = 200
+TERMS_FACETS = ("status", "category", "channel", "department")
+OPEN_STATUS_VALUES = [str(status) for status in OPEN_STATUSES]
+SLA_STATES = (SLAState.OVERDUE, SLAState.DUE_SOON, SLAState.ON_TIME)
 
 
 class CaseDocument(Document):
@@ -75,17 +85,15 @@ def client():
 
 
 def document_for(case, values):
-    """The document of a case; ``values`` are its database entry's token texts (cases.entry_values)."""
-    from .cases import case_texts
-
-    _subject, parts, _personal = case_texts(case)
+    """The document of a case: ``values`` are its database entry's token texts and its readable text
+    (cases.document_values); the rest is read off the case."""
     return CaseDocument(
         meta={"id": case.pk},
         reference=case.reference,
         subject_terms=values["subject_terms"].strip(),
         terms=values["terms"].strip(),
         personal_terms=values["personal_terms"].strip(),
-        folded=normalize("\n".join(parts)),
+        folded=normalize(values["text"]),
         department=case.department_id,
         status=case.status,
         category=case.category,
@@ -183,9 +191,22 @@ def term_clause(term, scope):
     return Q("bool", should=should, minimum_should_match=1)
 
 
-def filter_clauses(scope, filters, today=None):
-    from .cases import OPEN_STATUS_VALUES, sla_bounds
+def sla_ranges(today=None):
+    """{SLA state: due_date range} in Elasticsearch's terms, from casework.deadlines' one rule."""
+    today = today or timezone.localdate()
+    cutoff = due_soon_cutoff(today)
+    return {
+        str(state): {lookup: day.isoformat() for lookup, day in sla_due_range(state, today, cutoff).items()}
+        for state in SLA_STATES
+    }
 
+
+def running_clauses():
+    """Open cases whose clock runs (the due date itself is required by any range on it)."""
+    return [Q("terms", status=OPEN_STATUS_VALUES), Q("term", paused=False)]
+
+
+def filter_clauses(scope, filters, today=None, ranges=None):
     clauses = []
     if scope.departments is not None:
         clauses.append(Q("terms", department=sorted(scope.departments)))
@@ -195,15 +216,9 @@ def filter_clauses(scope, filters, today=None):
     if filters.department:
         clauses.append(Q("term", department=filters.department))
     if filters.sla:
-        today, cutoff = sla_bounds(today)
-        ranges = {
-            "overdue": {"lt": today.isoformat()},
-            "due_soon": {"gte": today.isoformat(), "lte": cutoff.isoformat()},
-            "on_time": {"gt": cutoff.isoformat()},
-        }
+        ranges = ranges or sla_ranges(today)
         clauses += [
-            Q("terms", status=OPEN_STATUS_VALUES),
-            Q("term", paused=False),
+            *running_clauses(),
             Q("range", due_date=ranges.get(filters.sla, {"lt": "1900-01-01"})),
         ]
     start, end = filters.received_range()
@@ -219,8 +234,7 @@ def filter_clauses(scope, filters, today=None):
 
 def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, today=None):
     """The Search (its .to_dict() is the request body): terms, scope and filters, facets, order, page."""
-    from .cases import OPEN_STATUS_VALUES, sla_bounds
-
+    ranges = sla_ranges(today)
     terms = query_terms(query)
     must = [term_clause(term, scope) for term in terms]
     should = []
@@ -230,25 +244,21 @@ def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, t
         words = [word for word in query_words(query) if word not in terms]
         should += [Q("term", terms={"value": word, "boost": 2}) for word in words]
     s = Search(index=alias_name()).query(
-        Q("bool", must=must or [Q("match_all")], should=should, filter=filter_clauses(scope, filters, today))
+        Q(
+            "bool",
+            must=must or [Q("match_all")],
+            should=should,
+            filter=filter_clauses(scope, filters, today, ranges),
+        )
     )
-    for name in ("status", "category", "channel", "department"):
+    for name in TERMS_FACETS:
         s.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
-    today, cutoff = sla_bounds(today)
-    running = [Q("terms", status=OPEN_STATUS_VALUES), Q("term", paused=False)]
     s.aggs.bucket(
         "sla",
         "filters",
         filters={
-            "overdue": Q("bool", filter=[*running, Q("range", due_date={"lt": today.isoformat()})]),
-            "due_soon": Q(
-                "bool",
-                filter=[
-                    *running,
-                    Q("range", due_date={"gte": today.isoformat(), "lte": cutoff.isoformat()}),
-                ],
-            ),
-            "on_time": Q("bool", filter=[*running, Q("range", due_date={"gt": cutoff.isoformat()})]),
+            state: Q("bool", filter=[*running_clauses(), Q("range", due_date=bounds)])
+            for state, bounds in ranges.items()
         },
     )
     if sort == "date" or not terms:
@@ -260,66 +270,27 @@ def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, t
     return s[start : start + per_page]
 
 
+@dataclass
+class Hits:
+    """What Elasticsearch answered: a page of case ids, the total, and facet counts {name: {value: n}}."""
+
+    ids: list
+    total: int
+    counts: dict
+
+
 def search(scope, query, filters, sort, page, per_page):
-    from casework.models import Case
-
-    from .cases import Results, label_facets, personal_matches
-
-    if scope.sees_nothing:
-        return Results(cases=[], total=0, page_number=1, per_page=per_page, backend="elasticsearch")
+    """Run the search; raises one of UNAVAILABLE when Elasticsearch does not answer."""
     response = build_search(scope, query, filters, sort, page, per_page).using(client()).execute()
-    ids = [int(hit.meta.id) for hit in response]
-    by_id = Case.objects.select_related("department", "handler", "search_entry").in_bulk(ids)
-    # Elasticsearch may lag behind a deletion for a moment: only cases that exist are shown.
-    shown = [by_id[pk] for pk in ids if pk in by_id]
     aggregations = response.aggregations
     counts = {
         name: {bucket.key: bucket.doc_count for bucket in getattr(aggregations, name).buckets}
-        for name in ("status", "category", "channel", "department")
+        for name in TERMS_FACETS
     }
     sla = aggregations.sla.buckets.to_dict()
     counts["sla"] = {key: bucket["doc_count"] for key, bucket in sla.items()}
-    return Results(
-        cases=shown,
+    return Hits(
+        ids=[int(hit.meta.id) for hit in response],
         total=response.hits.total.value,
-        page_number=page,
-        per_page=per_page,
-        facets=label_facets(counts),
-        backend="elasticsearch",
-        personal_matches=personal_matches(scope, query_terms(query), shown),
+        counts=counts,
     )
-
-
-# --- Catching up -------------------------------------------------------------------------------
-
-
-def catch_up(batch_size=500):
-    """Send the cases Elasticsearch missed while it was down. Returns how many were sent."""
-    from .cases import cases_for_indexing, entry_values
-    from .models import CaseSearchEntry
-
-    sent = 0
-    while True:
-        ids = list(
-            CaseSearchEntry.objects.filter(elasticsearch_pending=True).values_list("case_id", flat=True)[
-                :batch_size
-            ]
-        )
-        if not ids:
-            return sent
-        cases = list(cases_for_indexing().filter(pk__in=ids))
-        if not index_cases([(case, entry_values(case)) for case in cases]):
-            return sent
-        CaseSearchEntry.objects.filter(case_id__in=ids).update(elasticsearch_pending=False)
-        sent += len(ids)
-
-
-def catch_up_soon():
-    """After a search Elasticsearch answered: if cases are waiting for it, send them in the background."""
-    from appeals.tasks import enqueue_on_commit
-
-    from .models import CaseSearchEntry
-    from .tasks import catch_up_case_index
-
-    if CaseSearchEntry.objects.filter(elasticsearch_pending=True).exists():
-        enqueue_on_commit(catch_up_case_index)

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from casework import roles
+from casework import effects, roles
 from casework.models import Case, Category, Channel, Department, DepartmentMembership, Status
 
 
@@ -64,6 +64,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
     citizen_id_number = "A123456789"
     received_at = factory.LazyFunction(timezone.now)
     access_code_hash = factory.LazyFunction(lambda: "!")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As if it had come in through the command layer: its search entry is written.
+        case = super()._create(model_class, *args, **kwargs)
+        effects.emit(effects.CASE_CHANGED, case.pk)
+        return case
 
     @factory.post_generation
     def access_code(self, create, extracted, **kwargs):

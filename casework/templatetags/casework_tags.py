@@ -1,6 +1,6 @@
 from django import template
 
-from casework import access
+from casework import access, deadlines
 
 register = template.Library()
 
@@ -12,3 +12,9 @@ def masked_name(value):
         part for part in str(value or "").replace("，", ",").replace("、", ",").split(",") if part.strip()
     ]
     return "、".join(access.mask_name(name) for name in names)
+
+
+@register.filter
+def sla_state(case):
+    """The case's deadline state now (None when closed, paused or without a due date)."""
+    return deadlines.sla_state(case)

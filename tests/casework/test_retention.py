@@ -68,7 +68,10 @@ def world(settings, tmp_path):
 
     expired = closed_case(DAYS + 1)
     Outcome.objects.create(case=expired, characterisation="屬實", measures="已改善")
+    # Files are attached while a case is open; this one closed afterwards.
+    Case.objects.filter(pk=expired.pk).update(status=Status.IN_PROGRESS)
     attachment = add_attachment(expired, SimpleUploadedFile("歐陽保留測試 身份證.png", PNG), None)
+    Case.objects.filter(pk=expired.pk).update(status=Status.CLOSED)
     visit = Visit.objects.create(
         visitor_names=VISITOR["visitor_names"],
         contacts=VISITOR["contacts"],

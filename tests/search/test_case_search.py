@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from casework import roles
+from casework import effects, roles
 from casework.models import Case, Category, Channel, Event, Outcome, PersonalDataAccess, Status
 from search import cases
 from search.models import CaseSearchEntry
@@ -89,6 +89,7 @@ def test_timeline_notes_and_outcomes_are_found_once_recorded(office, indexed):
     with indexed():
         Event.objects.create(case=noise, kind=Event.Kind.NOTE, text="依環境噪音管制標準量測，超標。")
         Outcome.objects.create(case=noise, measures="開立罰單並限期改善")
+        effects.emit(effects.CASE_CHANGED, noise.pk)  # what the command layer announces
     assert found(office["handler"], "環境噪音管制") == [noise.pk]
     assert found(office["handler"], "罰單") == [noise.pk]
 

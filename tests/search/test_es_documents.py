@@ -12,11 +12,12 @@ from casework import roles
 from casework.crypto import term_hash
 from casework.models import Category, Event, Status
 from search import cases, elastic
+from search.scope import Scope
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
-ALL = cases.Scope(departments=None, personal=None)
-AUDITOR = cases.Scope(departments=None, personal=frozenset())
-HANDLER = cases.Scope(departments=frozenset({7}), personal=frozenset({7}))
+ALL = Scope(departments=None, personal=None)
+AUDITOR = Scope(departments=None, personal=frozenset())
+HANDLER = Scope(departments=frozenset({7}), personal=frozenset({7}))
 
 
 def test_index_names_are_per_environment_behind_an_alias(settings):
@@ -50,7 +51,7 @@ def test_document_holds_the_normalised_terms_and_keeps_personal_data_apart():
         citizen_phone="0912345678",
     )
     Event.objects.create(case=case, kind=Event.Kind.NOTE, text="已派員稽查")
-    document = elastic.document_for(case, cases.entry_values(case)).to_dict(include_meta=True)
+    document = elastic.document_for(case, cases.document_values(case)).to_dict(include_meta=True)
     source = document["_source"]
     assert document["_id"] == case.pk
     assert " 投诉 " in f" {source['terms']} " and " 噪音 " in f" {source['terms']} "
@@ -114,7 +115,7 @@ def test_unreachable_elasticsearch_marks_the_case_for_catch_up(settings):
     case = CaseFactory(subject="停電求助")
     entry = cases.index_case(case.pk)
     assert entry.elasticsearch_pending is True
-    assert elastic.catch_up() == 0  # still down: nothing sent, nothing lost
+    assert cases.catch_up() == 0  # still down: nothing sent, nothing lost
     assert cases.CaseSearchEntry.objects.get(pk=case.pk).elasticsearch_pending
 
 

@@ -6,10 +6,11 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from casework import crypto, roles
+from casework import crypto, effects, roles
 from casework.models import Visit
 from search import cases, elastic
 from search.models import CaseSearchEntry
+from search.scope import Scope
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ PERSONAL = {
     "citizen_phone": "13912345678",
     "citizen_email": "citizen.probe@example.com",
 }
-ALL = cases.Scope(departments=None, personal=None)
-HANDLER = cases.Scope(departments=frozenset({7}), personal=frozenset({7}))
+ALL = Scope(departments=None, personal=None)
+HANDLER = Scope(departments=frozenset({7}), personal=frozenset({7}))
 
 
 @pytest.fixture
@@ -55,8 +56,9 @@ def test_term_hash_is_short_keyed_hex(settings):
 def test_the_entry_and_its_document_hold_hashes_of_personal_data_only(registered):
     entry = CaseSearchEntry.objects.get(case=registered)
     row = raw_entry(registered)
-    source = elastic.document_for(registered, cases.entry_values(registered)).to_dict()
-    for stored in (entry.personal_terms, entry.terms, *row, source["personal_terms"], source["terms"]):
+    source = elastic.document_for(registered, cases.document_values(registered)).to_dict()
+    stored_texts = (entry.personal_terms, entry.terms, *row, source["personal_terms"], source["terms"])
+    for stored in (*stored_texts, source["folded"]):
         for clear in CLEAR:
             assert clear not in stored
     for term in ("王小明", "小明", "13912345678", "probe", "example"):
@@ -75,6 +77,7 @@ def test_visitors_details_are_hashed_too(django_capture_on_commit_callbacks):
             visitor_names="李大同",
             contacts="0922333444",
         )
+        effects.emit(effects.CASE_CHANGED, case.pk)  # what the command layer announces
     entry = CaseSearchEntry.objects.get(case=case)
     assert "李大同" not in entry.personal_terms and "0922333444" not in entry.personal_terms
     assert f" {crypto.term_hash('0922333444')} " in entry.personal_terms

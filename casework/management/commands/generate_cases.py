@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from casework.demo import load_departments
-from casework.synthetic import STATUS_WEIGHTS, Synthesiser, save_batch
+from casework.synthetic import STATUS_WEIGHTS, Synthesiser
+from casework.workflow.batch import save_batch
 
 
 class Command(BaseCommand):

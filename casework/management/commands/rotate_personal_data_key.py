@@ -1,9 +1,7 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from tqdm import tqdm
 
-from casework.fields import EncryptedTextField
+from casework.workflow import erasure
 
 
 class Command(BaseCommand):
@@ -17,11 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, **options):
         total = 0
-        for model in apps.get_models():
-            fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-            if not fields:
-                continue
-            names = [f.attname for f in fields]
+        for model, names in erasure.encrypted_models():
             queryset = model._default_manager.order_by("pk")
             count = queryset.count()
             label = model._meta.label
@@ -34,9 +28,7 @@ class Command(BaseCommand):
                     rows = list(batch.values_list("pk", *names)[:batch_size])
                     if not rows:
                         break
-                    with transaction.atomic():
-                        for pk, *values in rows:
-                            model._base_manager.filter(pk=pk).update(**dict(zip(names, values, strict=True)))
+                    erasure.reencrypt(model, names, rows)
                     last_pk = rows[-1][0]
                     bar.update(len(rows))
                     total += len(rows)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from casework.models import Case
-from search import cases
+from search import cases, elastic
 
 
 class Command(BaseCommand):
@@ -17,17 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--pending", action="store_true", help="only catch Elasticsearch up")
 
     def handle(self, *args, batch_size, pending, **options):
-        elastic = None
-        if cases.elasticsearch_enabled():
-            from search import elastic
+        to_elasticsearch = cases.elasticsearch_enabled()
         if pending:
-            sent = elastic.catch_up(batch_size=batch_size) if elastic else 0
+            sent = cases.catch_up(batch_size=batch_size) if to_elasticsearch else 0
             self.stdout.write(self.style.SUCCESS(f"Sent {sent} waiting cases to Elasticsearch."))
             return
         total = Case.objects.count()
         with tqdm(total=total, unit="case", file=self.stderr, disable=options["verbosity"] == 0) as bar:
             batches = cases.rebuild_batches(batch_size)
-            if elastic:
+            if to_elasticsearch:
                 pairs = (pair for batch in batches for pair in batch)
                 count = elastic.rebuild(pairs, progress=bar.update, batch_size=batch_size)
                 cases.CaseSearchEntry.objects.update(elasticsearch_pending=False)
@@ -36,5 +34,7 @@ class Command(BaseCommand):
                 for batch in batches:
                     count += len(batch)
                     bar.update(len(batch))
-        where = f"the database and Elasticsearch ({elastic.alias_name()})" if elastic else "the database"
+        where = (
+            f"the database and Elasticsearch ({elastic.alias_name()})" if to_elasticsearch else "the database"
+        )
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} cases in {where}."))

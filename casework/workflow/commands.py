@@ -1,0 +1,806 @@
+"""The command layer: the only code that changes a case, its timeline, attachments, visits and
+supervision notices (a test walks the project's code to keep it so).
+
+A step of the workflow is declared once, with `transition(...)`: its rule (who, in which states),
+its label and the form of the case page. The declaration does the plumbing every step needs: it
+locks the case row, re-reads it, checks the rule against the case's current state, runs the step
+and saves the case with its due dates recomputed, all in one unit of work whose domain events
+(timeline entries, messages) are published once, before the commit. Two steps racing on one case
+are serialised by the row lock; the second then finds the case in its new state and is refused.
+
+Steps write through a Step (steps.py), so that synthetic cases replay the same steps in memory.
+"""
+
+import functools
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from .. import access, effects, forms, roles
+from ..models import (
+    Attachment,
+    Case,
+    Channel,
+    DepartmentMembership,
+    Event,
+    Outcome,
+    Priority,
+    Satisfaction,
+    SupervisionNotice,
+)
+from ..models import Status as S
+from . import rules
+from .rules import (
+    ANY_OPEN,
+    HANDLER,
+    HANDLING,
+    INTAKE,
+    MANAGER,
+    MAX_EXTENSION_DAYS,
+    MIN_EXTENSION_DAYS,
+    OUTCOME_REQUIRED,
+    REVIEWER,
+    SUPERVISOR,
+    Rule,
+    TransitionNotAllowed,
+)
+from .steps import DatabaseRecorder, Step
+
+K = Event.Kind
+ACTIONS = {}
+
+
+def transition(action, label, *, states, who, form, saves=True, **options):
+    """Declare a workflow step: its rule and form, and the command that performs it."""
+
+    def declare(body):
+        rule = Rule(action, label, frozenset(states), tuple(who), form=form, **options)
+
+        @functools.wraps(body)
+        def command(case, actor, *args, **kwargs):
+            with effects.unit_of_work():
+                locked = Case.objects.select_for_update().get(pk=case.pk)
+                reason = rules.refusal(actor, locked, action)
+                if reason:
+                    raise TransitionNotAllowed(reason)
+                recorder = DatabaseRecorder()
+                body(Step(locked, actor, recorder), *args, **kwargs)
+                if saves:
+                    recorder.save(locked)
+                return locked
+
+        command.body, command.saves = body, saves
+        rules.declare(Rule(**{**rule.__dict__, "command": command}))
+        ACTIONS[action] = command
+        return command
+
+    return declare
+
+
+def replay(action, case, actor, recorder, **arguments):
+    """Take a step on an unsaved case through its rule, writing into `recorder` (synthetic cases)."""
+    rule = rules.RULES[action]
+    reason = rules.refusal(actor, case, action, check_actor=False, outcome_recorded=recorder.outcome_recorded)
+    if reason:
+        raise TransitionNotAllowed(f"{action}: {reason}")
+    rule.command.body(Step(case, actor, recorder), **arguments)
+    if rule.command.saves:
+        recorder.save(case)
+
+
+def command(body):
+    """A change outside the step table (registration, attachments, supervision): one unit of work."""
+
+    @functools.wraps(body)
+    def run(*args, **kwargs):
+        with effects.unit_of_work():
+            return body(*args, **kwargs)
+
+    return run
+
+
+def _required(value, message):
+    if not (value or "").strip():
+        raise TransitionNotAllowed(message)
+    return value.strip()
+
+
+def _locked(case):
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+@command
+def register_case(
+    *,
+    actor,
+    channel,
+    category,
+    subject,
+    content,
+    language=None,
+    priority=Priority.NORMAL,
+    is_major=False,
+    reply_channel="",
+    received_at=None,
+    visit=None,
+    **citizen,
+):
+    """Register a new case; returns (case, access_code). The access code is shown to the citizen once.
+
+    `citizen` holds the personal fields (citizen_name, citizen_phone, ...). actor None means the
+    citizen filed it themselves (online form or partner system). language defaults to the site's
+    source language (settings.LANGUAGE_CODE). `visit`: the walk-in visit the case comes from.
+    """
+    if actor is None and channel not in {Channel.WEB, Channel.API}:
+        raise TransitionNotAllowed(_("Only online cases can be filed without a member of staff."))
+    if actor is not None and not access.has_role(actor, roles.INTAKE_OFFICER, roles.SUPERVISOR):
+        raise TransitionNotAllowed(_("Only intake officers and supervisors register cases."))
+    unknown = set(citizen) - set(Case.PERSONAL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    case = Case(
+        channel=channel,
+        category=category,
+        subject=_required(subject, _("A subject is required.")),
+        content=_required(content, _("The content of the case is required.")),
+        language=settings.LANGUAGE_CODE if language is None else language,
+        priority=priority,
+        is_major=is_major,
+        reply_channel=reply_channel or channel,
+        received_at=received_at or timezone.now(),
+        **citizen,
+    )
+    code = case.set_access_code()
+    recorder = DatabaseRecorder()
+    _open_timeline(Step(case, actor, recorder), save=recorder.save)
+    if visit is not None:
+        visit.case = case
+        visit.save(update_fields=["case"])
+        effects.emit(effects.CASE_CHANGED, case.pk)
+    return case, code
+
+
+def _open_timeline(step, save):
+    case = step.case
+    case.stage_started_on = timezone.localtime(case.received_at).date()
+    save(case)
+    step.event(
+        K.REGISTERED,
+        step.for_citizen(
+            gettext_noop("Your case has been registered. We will reply by %(date)s."),
+            date=case.reply_due.isoformat(),
+        ),
+        public=True,
+        channel=case.channel,
+    )
+
+
+def replay_registration(case, actor, recorder):
+    """The registration of an unsaved synthetic case, written into `recorder`."""
+    _open_timeline(Step(case, actor, recorder), save=recorder.save)
+
+
+@command
+def register_visit(visit, actor, case_fields=None):
+    """A walk-in visit, and with `case_fields` the case it opens, in one transaction: a refused
+    registration leaves no visit behind. Returns (visit, case, access code)."""
+    if not access.has_role(actor, roles.INTAKE_OFFICER, roles.SUPERVISOR):
+        raise TransitionNotAllowed(_("Only intake officers and supervisors register cases."))
+    visit.officer = actor
+    visit.save()
+    if not case_fields:
+        return visit, None, None
+    case, code = register_case(actor=actor, channel=Channel.VISIT, visit=visit, **case_fields)
+    return visit, case, code
+
+
+@command
+def attach_file(case, stored, actor):
+    """The attachment row and its timeline entry for a stored upload (by staff, or the citizen: None).
+
+    Files go to open cases only; the row lock keeps a closing step from slipping in between.
+    """
+    case = _locked(case)
+    if not case.is_open:
+        raise TransitionNotAllowed(_("Files can only be added to an open case."))
+    attachment = Attachment(
+        case=case,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploaded_by=actor,
+    )
+    attachment.file.name = stored.name
+    attachment.save()
+    Step(case, actor, DatabaseRecorder()).event(K.ATTACHMENT, attachment.display_name, id=attachment.pk)
+    return attachment
+
+
+@command
+def note_tracking_paused(case, failures, minutes):
+    """Tell the staff on the case's timeline (internal) that its online lookup was paused."""
+    step = Step(case, None, DatabaseRecorder())
+    text = step.in_office_language(
+        gettext_noop(
+            "Online tracking of this case was paused for %(minutes)d minutes after %(failures)d "
+            "wrong access codes today. If the citizen calls, check who they are before helping."
+        ),
+        minutes=minutes,
+        failures=failures,
+    )
+    return step.event(K.NOTE, text)
+
+
+@command
+def record_supervision_notice(case, *, stage, level, text, recipients):
+    """A supervision notice for this stage and level, once: the notice, its internal timeline entry
+    (no actor: the supervision round) and a message to each recipient. None if it already exists."""
+    try:
+        with transaction.atomic():
+            notice = SupervisionNotice.objects.create(
+                case=case, stage=stage, level=level, department=case.department, text=text
+            )
+    except IntegrityError:
+        return None
+    step = Step(case, None, DatabaseRecorder())
+    step.event(K.NOTE, text, supervision_level=level, stage=stage)
+    for user in recipients:
+        step.notify_staff("supervision", user, f"{stage}:{level}", level=level, text=text)
+    return notice
+
+
+@command
+def verify_access_code(case, raw_code):
+    """Whether the code is the case's; a hash in an older scheme or key is rewritten on success."""
+    matches, rehashed = case.check_access_code_hash(raw_code)
+    if matches and rehashed and case.pk:
+        case.access_code_hash = rehashed
+        Case.objects.filter(pk=case.pk).update(access_code_hash=rehashed)
+    return matches
+
+
+# --- Screening ---------------------------------------------------------------------------------
+
+SCREENERS = (INTAKE, SUPERVISOR)
+
+
+@transition(
+    "accept", _("Accept"), states={S.RECEIVED}, who=SCREENERS, form=forms.NoteForm, waits_for=(INTAKE,)
+)
+def accept(step, note=""):
+    step.move(S.ACCEPTED)
+    step.event(K.ACCEPTED, step.for_citizen(gettext_noop("Your case has been accepted.")), public=True)
+    if note:
+        step.event(K.NOTE, note)
+
+
+@transition("reject", _("Reject as out of scope"), states={S.RECEIVED}, who=SCREENERS, form=forms.RejectForm)
+def reject(step, reason):
+    reason = _required(reason, _("Give the reason the citizen will read."))
+    step.move(S.REJECTED)
+    step.case.closed_at = step.now
+    step.event(K.REJECTED, reason, public=True)
+
+
+@transition(
+    "request_information",
+    _("Ask the citizen for more information"),
+    states={S.RECEIVED},
+    who=SCREENERS,
+    form=forms.RequestInformationForm,
+)
+def request_information(step, request):
+    request = _required(request, _("Say what information the citizen should provide."))
+    step.move(S.AWAITING_INFORMATION)
+    step.start_pause(request)
+    step.event(K.INFORMATION_REQUESTED, request, public=True)
+
+
+@transition(
+    "receive_information",
+    _("Record the information received"),
+    states={S.AWAITING_INFORMATION},
+    who=SCREENERS,
+    form=forms.ReceiveInformationForm,
+    citizen=True,
+    while_paused=True,
+)
+def receive_information(step, text):
+    text = _required(text, _("Record what the citizen provided."))
+    step.end_pause()
+    # The screening stage goes on where it stopped: its due date moves by the paused days.
+    step.case.status = S.RECEIVED
+    step.event(K.INFORMATION_RECEIVED, text, public=step.actor is None)
+
+
+@transition(
+    "mark_duplicate",
+    _("Merge as a duplicate"),
+    states={S.RECEIVED, S.ACCEPTED},
+    who=SCREENERS,
+    form=forms.DuplicateForm,
+)
+def mark_duplicate(step, original, note=""):
+    case = step.case
+    if original is None or (original.pk is not None and original.pk == case.pk):
+        raise TransitionNotAllowed(_("Choose the earlier case this one duplicates."))
+    if original.duplicate_of_id:
+        original = original.duplicate_of
+    step.move(S.DUPLICATE)
+    case.duplicate_of = original
+    case.closed_at = step.now
+    step.event(
+        K.MERGED,
+        step.for_citizen(
+            gettext_noop(
+                "Your case has been merged with case %(reference)s, which deals with the same matter."
+            ),
+            reference=original.reference,
+        ),
+        public=True,
+        original=original.reference,
+    )
+    step.event(K.DUPLICATE_ATTACHED, note, case=original, duplicate=case.reference)
+
+
+@transition(
+    "answer_directly",
+    _("Answer directly"),
+    states={S.RECEIVED, S.ACCEPTED},
+    who=(INTAKE,),
+    form=forms.AnswerForm,
+)
+def answer_directly(step, reply_text):
+    reply_text = _required(reply_text, _("Write the answer."))
+    step.move(S.REPLIED)
+    step.case.replied_at = step.now
+    step.event(K.REPLIED, reply_text, public=True, direct=True)
+
+
+# --- Routing and handling ----------------------------------------------------------------------
+
+
+def _passed_to(step, department):
+    step.event(
+        K.ROUTED,
+        step.for_citizen(
+            gettext_noop("Your case has been passed to %(department)s."), department=department.name
+        ),
+        public=True,
+        department=department.pk,
+    )
+
+
+@transition(
+    "route",
+    _("Route to a department"),
+    states={S.ACCEPTED},
+    who=SCREENERS,
+    form=forms.RouteForm,
+    waits_for=(INTAKE,),
+)
+def route(step, department, reason=""):
+    if department is None:
+        raise TransitionNotAllowed(_("Choose a department."))
+    step.move(S.ROUTED)
+    step.case.department = department
+    step.case.handler = None
+    _passed_to(step, department)
+    if reason:
+        step.event(K.NOTE, reason)
+
+
+@transition(
+    "reroute",
+    _("Re-route to another department"),
+    states={S.ROUTED, S.IN_PROGRESS},
+    who=(INTAKE, SUPERVISOR, REVIEWER),
+    form=forms.RerouteForm,
+)
+def reroute(step, department, reason):
+    reason = _required(reason, _("Give the reason for re-routing."))
+    if department is None:
+        raise TransitionNotAllowed(_("Choose a department."))
+    case = step.case
+    if department.pk == case.department_id:
+        raise TransitionNotAllowed(_("The case is already with this department."))
+    previous = case.department
+    step.move(S.ROUTED)
+    case.department = department
+    case.handler = None
+    case.handling_plan = ""
+    step.event(
+        K.REROUTED, reason, from_department=previous.pk if previous else None, department=department.pk
+    )
+    _passed_to(step, department)
+
+
+@transition(
+    "assign",
+    _("Assign a handler"),
+    states={S.ROUTED, S.IN_PROGRESS},
+    who=(REVIEWER, HANDLER),
+    form=forms.AssignForm,
+    main=False,
+    waits_for=(REVIEWER,),
+    waiting_when=Q(status=S.ROUTED, handler__isnull=True),
+)
+def assign(step, handler):
+    case, actor = step.case, step.actor
+    is_reviewer = access.is_member(actor, case.department_id, DepartmentMembership.Role.REVIEWER)
+    if handler is None:
+        raise TransitionNotAllowed(_("Choose a handler."))
+    if not is_reviewer and handler.pk != actor.pk:
+        raise TransitionNotAllowed(_("Handlers can take a case themselves; reviewers assign others."))
+    if not is_reviewer and case.handler_id not in (None, actor.pk):
+        raise TransitionNotAllowed(_("Another handler has this case; ask the reviewer to reassign it."))
+    if not access.is_member(handler, case.department_id, DepartmentMembership.Role.HANDLER):
+        raise TransitionNotAllowed(_("The handler must belong to the case's department."))
+    case.handler = handler
+    event = step.event(K.ASSIGNED, handler.get_full_name() or handler.get_username())
+    if handler.pk != actor.pk:
+        step.notify_staff("assigned", handler, event.pk)
+
+
+@transition(
+    "handling_plan",
+    _("Record the handling plan"),
+    states={S.ROUTED},
+    who=(HANDLER,),
+    form=forms.HandlingPlanForm,
+    waits_for=(HANDLER,),
+)
+def record_handling_plan(step, plan):
+    plan = _required(plan, _("Describe the handling plan."))
+    step.move(S.IN_PROGRESS)
+    step.case.handling_plan = plan
+    step.case.handler = step.case.handler or step.actor
+    step.event(K.HANDLING_PLAN, plan)
+    step.event(K.NOTE, step.for_citizen(gettext_noop("Your case is being handled.")), public=True)
+
+
+OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
+    "id",
+    "case",
+    "recorded_by",
+    "recorded_at",
+}
+
+
+@transition(
+    "record_outcome",
+    _("Record the outcome"),
+    states={S.IN_PROGRESS},
+    who=(HANDLER,),
+    form=forms.OutcomeForm,
+    waits_for=(HANDLER,),
+)
+def record_outcome(step, **fields):
+    unknown = set(fields) - OUTCOME_FIELDS
+    if unknown:
+        raise TypeError(f"unknown outcome fields: {sorted(unknown)}")
+    missing = [name for name in OUTCOME_REQUIRED.get(step.case.category, ()) if not fields.get(name)]
+    if missing:
+        labels = ", ".join(str(Outcome._meta.get_field(name).verbose_name) for name in missing)
+        raise TransitionNotAllowed(_("Fill in: %(fields)s.") % {"fields": labels})
+    if fields.get("rectification") and not fields.get("rectification_deadline"):
+        raise TransitionNotAllowed(_("Give a deadline for the rectification."))
+    outcome = step.add(Outcome(case=step.case, recorded_by=step.actor, **fields))
+    data = {
+        name: str(value)
+        for name, value in fields.items()
+        if value not in (None, "") and name != "rectification_deadline"
+    }
+    if outcome.rectification_deadline:
+        data["rectification_deadline"] = outcome.rectification_deadline.isoformat()
+    step.event(K.OUTCOME, outcome.characterisation or outcome.help_provided, **data)
+
+
+@transition(
+    "submit_for_review",
+    _("Submit the draft reply for review"),
+    states={S.IN_PROGRESS},
+    who=(HANDLER,),
+    form=forms.DraftReplyForm,
+)
+def submit_for_review(step, draft_reply):
+    draft_reply = _required(draft_reply, _("Write the draft reply."))
+    step.move(S.IN_REVIEW)
+    step.case.draft_reply = draft_reply
+    step.case.reviewer_approved = False
+    step.event(K.SUBMITTED, draft_reply)
+
+
+def _returned(step, comments):
+    comments = _required(comments, _("Say what should change."))
+    case = step.case
+    step.move(S.IN_PROGRESS)
+    case.reviewer_approved = False
+    event = step.event(K.RETURNED, comments)
+    if case.handler_id and case.handler_id != step.actor.pk:
+        # The handler learns at once that the draft came back, and why.
+        step.notify_staff("returned", case.handler, event.pk, comments=comments)
+
+
+@transition(
+    "return_draft",
+    _("Return with comments"),
+    states={S.IN_REVIEW},
+    who=(REVIEWER,),
+    form=forms.RequiredCommentsForm,
+)
+def return_draft(step, comments):
+    _returned(step, comments)
+
+
+@transition(
+    "approve_draft",
+    _("Approve the draft reply"),
+    states={S.IN_REVIEW},
+    who=(REVIEWER,),
+    form=forms.CommentsForm,
+    waits_for=(REVIEWER,),
+)
+def approve_draft(step, comments=""):
+    # Major or complex cases also need management's approval (審批) before the reply goes out.
+    step.move(S.AWAITING_APPROVAL if step.case.is_major else S.APPROVED)
+    step.case.reviewer_approved = True
+    step.event(K.REVIEWED, comments)
+
+
+@transition(
+    "manager_return",
+    _("Return with comments"),
+    states={S.AWAITING_APPROVAL},
+    who=(MANAGER,),
+    form=forms.RequiredCommentsForm,
+)
+def manager_return(step, comments):
+    _returned(step, comments)
+
+
+@transition(
+    "manager_approve",
+    _("Approve as management"),
+    states={S.AWAITING_APPROVAL},
+    who=(MANAGER,),
+    form=forms.CommentsForm,
+    waits_for=(MANAGER,),
+)
+def manager_approve(step, comments=""):
+    step.move(S.APPROVED)
+    step.event(K.APPROVED, comments)
+
+
+@transition(
+    "reply",
+    _("Send the reply"),
+    states={S.APPROVED},
+    who=(HANDLER, REVIEWER, INTAKE),
+    form=forms.ReplyForm,
+    waits_for=(HANDLER,),
+)
+def reply(step, reply_text=""):
+    text = _required((reply_text or "").strip() or step.case.draft_reply, _("Write the reply."))
+    step.move(S.REPLIED)
+    step.case.replied_at = step.now
+    step.event(K.REPLIED, text, public=True, channel=step.case.reply_channel)
+
+
+# --- Follow-up and endings ---------------------------------------------------------------------
+
+
+@transition(
+    "record_satisfaction",
+    _("Record the follow-up"),
+    states={S.REPLIED},
+    who=(INTAKE, SUPERVISOR, HANDLER),
+    form=forms.SatisfactionForm,
+    citizen=True,
+)
+def record_satisfaction(step, satisfaction, comment="", reopen_requested=False):
+    """`reopen_requested`: a dissatisfied citizen asks for the case to be handled again; staff decide."""
+    if satisfaction not in Satisfaction.values:
+        raise TransitionNotAllowed(_("Choose how satisfied the citizen is."))
+    if reopen_requested and satisfaction != Satisfaction.DISSATISFIED:
+        raise TransitionNotAllowed(_("Only a dissatisfied citizen can ask for the case to be reopened."))
+    step.move(S.FOLLOWED_UP)
+    step.case.satisfaction = satisfaction
+    step.event(
+        K.SATISFACTION,
+        comment,
+        satisfaction=satisfaction,
+        by_citizen=step.actor is None,
+        reopen_requested=reopen_requested,
+    )
+    if reopen_requested:
+        # An internal note in the office's language: the request waits for staff.
+        note = step.in_office_language(
+            gettext_noop("The citizen is dissatisfied and asks for the case to be reopened.")
+        )
+        step.event(K.NOTE, f"{note}\n{comment}".strip(), reopen_requested=True)
+
+
+@transition(
+    "reopen",
+    _("Reopen"),
+    states={S.REPLIED, S.FOLLOWED_UP},
+    who=(INTAKE, SUPERVISOR, MANAGER),
+    form=forms.ReasonForm,
+)
+def reopen(step, reason):
+    reason = _required(reason, _("Give the reason for reopening."))
+    case = step.case
+    # Back to the department that handled it; a direct answer goes back to routing.
+    step.move(S.ROUTED if case.department_id else S.ACCEPTED)
+    case.satisfaction = ""
+    case.replied_at = None
+    case.reviewer_approved = False
+    case.reopened_on = timezone.localtime(step.now).date()
+    step.event(K.REOPENED, reason, public=True)
+
+
+@transition(
+    "close",
+    _("Close and archive"),
+    states={S.REPLIED, S.FOLLOWED_UP},
+    who=SCREENERS,
+    form=forms.CloseForm,
+    waits_for=(INTAKE,),
+)
+def close(step, note=""):
+    if step.case.status == S.REPLIED:
+        _required(note, _("Say why the case closes without a follow-up."))
+    step.move(S.CLOSED)
+    step.case.closed_at = step.now
+    step.event(K.CLOSED, step.for_citizen(gettext_noop("Your case has been closed.")), public=True, note=note)
+
+
+@transition(
+    "withdraw",
+    _("Withdraw at the citizen's request"),
+    states=ANY_OPEN,
+    who=SCREENERS,
+    form=forms.ReasonForm,
+    citizen=True,
+    while_paused=True,
+)
+def withdraw(step, reason=""):
+    if step.case.is_paused:
+        step.end_pause()
+    step.move(S.WITHDRAWN)
+    step.case.closed_at = step.now
+    step.event(K.WITHDRAWN, reason, public=True)
+
+
+# --- The clock ---------------------------------------------------------------------------------
+
+CLOCK_KEEPERS = (INTAKE, SUPERVISOR, HANDLER)
+
+
+@transition(
+    "pause",
+    _("Pause the clock"),
+    states=ANY_OPEN - {S.AWAITING_INFORMATION},
+    who=CLOCK_KEEPERS,
+    form=forms.ReasonForm,
+    main=False,
+)
+def pause(step, reason):
+    reason = _required(reason, _("Say what the case is waiting for."))
+    step.start_pause(reason)
+    step.event(K.PAUSED, reason, public=True)
+
+
+@transition(
+    "resume",
+    _("Resume the clock"),
+    states=ANY_OPEN - {S.AWAITING_INFORMATION},
+    who=CLOCK_KEEPERS,
+    form=forms.NoteForm,
+    while_paused=True,
+    main=False,
+)
+def resume(step, note=""):
+    step.end_pause()
+    step.event(K.RESUMED, note, public=True)
+
+
+@transition(
+    "request_extension",
+    _("Request a deadline extension"),
+    states=HANDLING,
+    who=(HANDLER, REVIEWER),
+    form=forms.ExtensionForm,
+    main=False,
+)
+def request_extension(step, days, reason):
+    reason = _required(reason, _("Give the reason for the extension."))
+    if not days or not MIN_EXTENSION_DAYS <= days <= MAX_EXTENSION_DAYS:
+        raise TransitionNotAllowed(_("An extension is between 1 and 60 working days."))
+    step.case.requested_extension_days = days
+    step.case.requested_extension_reason = reason
+    step.event(K.EXTENSION_REQUESTED, reason, days=days)
+
+
+EXTENSION_DECIDERS = (SUPERVISOR, MANAGER)
+
+
+@transition(
+    "approve_extension",
+    _("Approve the extension"),
+    states=HANDLING,
+    who=EXTENSION_DECIDERS,
+    form=forms.NoteForm,
+    while_paused=True,
+    main=False,
+    waits_for=EXTENSION_DECIDERS,
+    waiting_when=Q(requested_extension_days__gt=0),
+)
+def approve_extension(step, note=""):
+    case = step.case
+    days = case.requested_extension_days
+    case.extension_days += days
+    case.requested_extension_days = 0
+    case.requested_extension_reason = ""
+    step.recompute_due_dates()
+    step.event(
+        K.EXTENSION_APPROVED,
+        step.for_citizen(gettext_noop("The reply is now due by %(date)s."), date=case.reply_due.isoformat()),
+        public=True,
+        days=days,
+        note=note,
+    )
+
+
+@transition(
+    "refuse_extension",
+    _("Refuse the extension"),
+    states=HANDLING,
+    who=EXTENSION_DECIDERS,
+    form=forms.NoteForm,
+    while_paused=True,
+    main=False,
+)
+def refuse_extension(step, note=""):
+    days = step.case.requested_extension_days
+    step.case.requested_extension_days = 0
+    step.case.requested_extension_reason = ""
+    step.event(K.EXTENSION_REFUSED, note, days=days)
+
+
+@transition(
+    "post_progress",
+    _("Post a progress update"),
+    states=HANDLING,
+    who=(HANDLER, REVIEWER, SUPERVISOR),
+    form=forms.TextForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def post_progress(step, text):
+    """A department's progress report (docs/domain.md "Tracking and supervision"): on the timeline,
+    and it ends a stall."""
+    step.event(K.PROGRESS, _required(text, _("Describe the progress made.")))
+
+
+@transition(
+    "add_note",
+    _("Add an internal note"),
+    states=frozenset(S),
+    who=(INTAKE, SUPERVISOR, MANAGER, HANDLER, REVIEWER),
+    form=forms.TextForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def add_note(step, text):
+    step.event(K.NOTE, _required(text, _("Write the note.")))

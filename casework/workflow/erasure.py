@@ -1,0 +1,109 @@
+"""Erasure of personal data at the end of the retention period, and re-encryption under a new key.
+
+Both rewrite case and visit rows outside the step table, so they belong to the command layer. The
+erasure is the one change the timeline allows after the fact: attachment entries lose their text
+(file names can name the citizen, "王小明 身份證.jpg"); nothing else on the timeline changes.
+"""
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from .. import effects
+from ..fields import EncryptedTextField
+from ..models import Attachment, Case, DeletionRecord, Event, OutboxMessage, Visit
+
+CASE_HASHES = ["citizen_phone_hash", "citizen_email_hash"]
+VISIT_FIELDS = ["visitor_names", "contacts", "id_numbers"]
+
+
+def _erase_visit(visit):
+    """Blank the visit's personal fields; returns the names of those that held something."""
+    erased = [name for name in VISIT_FIELDS if getattr(visit, name)]
+    if erased:
+        for name in erased:
+            setattr(visit, name, "")
+        visit.save(update_fields=erased)
+    return erased
+
+
+def erase_case(case, run_id, retention_days, now=None):
+    """Erase one case's personal data; returns its DeletionRecord, or None when nothing was left."""
+    with effects.unit_of_work():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        erased = [name for name in Case.PERSONAL_FIELDS + CASE_HASHES if getattr(case, name)]
+
+        attachments = list(Attachment.objects.filter(case=case))
+        if attachments:
+            erased.append(f"attachments ({len(attachments)})")
+            names = [attachment.file.name for attachment in attachments if attachment.file.name]
+            Event.objects.filter(case=case, kind=Event.Kind.ATTACHMENT).update(text="")
+            Attachment.objects.filter(case=case).delete()
+            storage = attachments[0].file.storage
+
+            def remove_files():
+                for name in names:
+                    storage.delete(name)
+
+            transaction.on_commit(remove_files)
+
+        for visit in Visit.objects.filter(case=case).order_by("pk"):
+            erased += [f"visit {visit.pk}: {name}" for name in _erase_visit(visit)]
+
+        messages = OutboxMessage.objects.filter(case=case)
+        sent_to = messages.exclude(address="").count()
+        errors = messages.exclude(last_error="").count()
+        if sent_to or errors:
+            messages.update(address="", last_error="")
+        if sent_to:
+            erased.append(f"message addresses ({sent_to})")
+        if errors:
+            erased.append(f"message errors ({errors})")
+
+        if not erased:
+            return None
+        for name in Case.PERSONAL_FIELDS:
+            setattr(case, name, "")
+        # save() recomputes the lookup hashes (now blank); update_fields keeps updated_at, so the
+        # statistics do not see a change. The case's search entry is rebuilt without the values.
+        case.save(update_fields=Case.PERSONAL_FIELDS)
+        effects.emit(effects.CASE_CHANGED, case.pk)
+        return DeletionRecord.objects.create(
+            case=case,
+            reference=case.reference,
+            erased_at=now or timezone.now(),
+            fields=erased,
+            run_id=run_id,
+            retention_days=retention_days,
+        )
+
+
+def erase_visit(visit, run_id, retention_days, now=None):
+    """Erase a walk-in visit that opened no case; returns its DeletionRecord, or None."""
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        erased = _erase_visit(visit)
+        if not erased:
+            return None
+        return DeletionRecord.objects.create(
+            visit_id=visit.pk,
+            erased_at=now or timezone.now(),
+            fields=erased,
+            run_id=run_id,
+            retention_days=retention_days,
+        )
+
+
+def encrypted_models():
+    """(model, names of its encrypted fields) for every model holding personal data encrypted."""
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if names:
+            yield model, names
+
+
+def reencrypt(model, names, rows):
+    """Write (pk, *values) rows back through the fields, which encrypt with the newest key."""
+    with transaction.atomic():
+        for pk, *values in rows:
+            model._base_manager.filter(pk=pk).update(**dict(zip(names, values, strict=True)))
