@@ -68,8 +68,8 @@ def main():
     from django.utils import timezone
 
     from casework import roles
-    from casework import statistics as case_statistics
     from casework.models import Case
+    from reporting import statistics as case_statistics
 
     setup_test_environment()  # the test client's ALLOWED_HOSTS
     call_command("migrate", verbosity=0)

@@ -8,9 +8,8 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
-        from . import effects, schedule, tasks
+        from . import schedule
 
-        effects.subscribe("notifications", tasks.outbox_consumer)
         post_migrate.connect(schedule.install_schedule_after_migrate, sender=self)
         post_migrate.connect(_reset_reference_sequences, sender=self)
 

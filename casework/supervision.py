@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import notifications, roles, workflow
+from notifications import outbox
+
+from . import roles, workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
 from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState
 
@@ -61,7 +63,7 @@ def run(today=None):
     cutoff = due_soon_cutoff(today)
     due_soon = filter_by_sla(running, SLAState.DUE_SOON, today).filter(due_date__lte=cutoff)
     for case in due_soon:
-        if case.handler and notifications.queue_for_staff(
+        if case.handler and outbox.queue_for_staff(
             "due_soon", case.handler, case, stage_key(case), due=case.due_date.isoformat()
         ):
             reminders += 1

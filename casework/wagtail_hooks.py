@@ -1,6 +1,6 @@
-"""The back office's place in the Wagtail admin: case screens and lists, the ledger, the deletion
-ledger, the statistics, menus, and the casework snippets. Every admin URL of the casework is
-registered here, through Wagtail's hooks."""
+"""The back office's place in the Wagtail admin: case screens and lists, the casework menu, and the
+casework snippets. Every admin URL of the casework is registered here, through Wagtail's hooks (the
+ledger and statistics in reporting, the deletion ledger in retention)."""
 
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,63 +10,13 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import access, dashboard, ledger, retention_admin, roles, urls
+from . import access, roles, urls
 from .models import CalendarDay, Department, DepartmentMembership, ReplyTemplate
 
 
 @hooks.register("register_admin_urls")
 def register_casework_urls():
     return [path("cases/", include((urls.urlpatterns, "casework"), namespace="casework"))]
-
-
-@hooks.register("register_admin_viewset")
-def register_ledger():
-    return ledger.LedgerViewSet()
-
-
-@hooks.register("register_admin_urls")
-def register_deletion_ledger_urls():
-    return [
-        path(
-            "retention/deletions/",
-            retention_admin.DeletionLedgerView.as_view(),
-            name="casework_deletion_ledger",
-        ),
-        path(
-            "retention/deletions/<int:pk>/",
-            retention_admin.DeletionRecordInspectView.as_view(),
-            name="casework_deletion_record",
-        ),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_deletion_ledger_menu_item():
-    return retention_admin.LedgerMenuItem(
-        _("Personal data deletions"),
-        reverse_lazy("casework_deletion_ledger"),
-        icon_name="bin",
-        order=900,
-    )
-
-
-@hooks.register("register_admin_urls")
-def register_statistics_urls():
-    return [path("statistics/", include((dashboard.urlpatterns, "statistics"), namespace="statistics"))]
-
-
-@hooks.register("register_admin_menu_item")
-def register_statistics_menu():
-    return dashboard.StatisticsMenuItem(
-        _("Statistics"), reverse_lazy("statistics:dashboard"), icon_name="table", order=160
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_assessment_menu():
-    return dashboard.AssessmentMenuItem(
-        _("Assessment"), reverse_lazy("statistics:assessment"), icon_name="list-ul", order=170
-    )
 
 
 class RoleMenuItem(MenuItem):

@@ -20,8 +20,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from casework.charts import bar_chart
 from casework.models import Case, Category, Channel, Satisfaction
+from reporting.charts import bar_chart
 
 from .cache import CachedPageMixin
 

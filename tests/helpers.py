@@ -31,7 +31,7 @@ def assert_accessible(page):
 
 
 def log_in_to_admin(page, server, username):
-    from casework.demo import DEMO_PASSWORD
+    from demo.cases import DEMO_PASSWORD
 
     page.context.clear_cookies()
     page.goto(f"{server}/admin/login/")

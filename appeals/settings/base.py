@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "portal",
     "casework",
     "search",
+    "notifications",
+    "reporting",
+    "retention",
+    "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -228,7 +232,7 @@ HOLIDAY_REGION = env_str("HOLIDAY_REGION", "TW")
 # --- Casework ----------------------------------------------------------------------------------
 # Dotted path of the class that sends text messages (an instance with send(number, text)). The default
 # only logs them, so nothing leaves the building until an operator plugs in the office's SMS gateway.
-CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "casework.notifications.LoggingSMSBackend")
+CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "notifications.outbox.LoggingSMSBackend")
 # Who gets the supervision notices (督辦通知) of an overdue stage, first rung first; every
 # CASEWORK_SUPERVISION_REPEAT_DAYS the stage stays overdue, the next notice goes one rung up. Rungs
 # are the names casework.supervision.recipients knows: handler, reviewer, supervisor, manager. A

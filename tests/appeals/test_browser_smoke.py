@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from casework.demo import DEMO_PASSWORD
+from demo.cases import DEMO_PASSWORD
 from tests.conftest import load_demo
 from tests.helpers import save_screenshot
 

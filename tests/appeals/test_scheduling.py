@@ -3,7 +3,7 @@
 import pytest
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from casework.demo import DEMO_PASSWORD
+from demo.cases import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

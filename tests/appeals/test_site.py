@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page, PageLogEntry, Revision
 
 from casework import roles
-from casework.demo import DEMO_PASSWORD, DEMO_STAFF
+from demo.cases import DEMO_PASSWORD, DEMO_STAFF
 from portal.models import HomePage
 from tests.conftest import load_demo
 

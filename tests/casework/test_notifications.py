@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from casework import notifications, roles, workflow
-from casework.ledger import stalled_cases
+from casework import roles, workflow
 from casework.models import Channel, Event, OutboxMessage, Status
+from notifications import outbox as notifications
+from reporting.ledger import stalled_cases
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_access")]

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from casework import notifications, workflow
+from casework import workflow
 from casework.models import Channel, OutboxMessage
+from notifications import outbox as notifications
 from tests.factories import CaseFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_outbox_rollback_leaves_no_message_and_no_task(django_capture_on_commit_
 def test_outbox_broker_down_at_submit_keeps_the_case_and_the_sweep_delivers(
     broker_mode, django_capture_on_commit_callbacks
 ):
-    from casework import tasks
+    from notifications import tasks
 
     with mock.patch.object(tasks.deliver_outbox, "delay", side_effect=ConnectionError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
@@ -93,7 +94,7 @@ def test_outbox_retries_with_back_off_then_fails_visibly():
     case = register()
     message = OutboxMessage.objects.get(case=case)
     now = timezone.now()
-    with mock.patch("casework.notifications.send_mail", side_effect=OSError("mail server down")):
+    with mock.patch("notifications.outbox.send_mail", side_effect=OSError("mail server down")):
         assert notifications.deliver_due(now=now) == 0
         message.refresh_from_db()
         assert message.status == OutboxMessage.State.PENDING and message.attempts == 1
@@ -114,7 +115,7 @@ def test_outbox_retries_with_back_off_then_fails_visibly():
 def test_outbox_recovers_after_the_mail_server_returns():
     case = register()
     message = OutboxMessage.objects.get(case=case)
-    with mock.patch("casework.notifications.send_mail", side_effect=OSError("down")):
+    with mock.patch("notifications.outbox.send_mail", side_effect=OSError("down")):
         notifications.deliver_due()
     message.refresh_from_db()
     assert notifications.deliver_due(now=message.next_attempt_at) == 1
@@ -137,7 +138,7 @@ def test_outbox_no_countdown_exceeds_the_visibility_timeout():
 
 def test_outbox_citizen_without_e_mail_gets_an_sms_through_the_logging_backend(caplog):
     case = CaseFactory(citizen_email="", citizen_phone="0912345678", language="zh-hant")
-    with caplog.at_level("INFO", logger="casework.notifications"):
+    with caplog.at_level("INFO", logger="notifications.outbox"):
         workflow.reject(case, staff("Intake officer"), "非本府權責")
         assert notifications.deliver_due() == 1
     message = OutboxMessage.objects.get(case=case)

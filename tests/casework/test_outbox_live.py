@@ -177,7 +177,7 @@ def test_outbox_live_broker_down_while_a_citizen_submits_then_the_acknowledgemen
     client,
     caplog,
 ):
-    from casework.tasks import sweep_outbox
+    from notifications.tasks import sweep_outbox
 
     with broker_unreachable(), caplog.at_level("WARNING", logger="appeals.tasks"):
         response = file_appeal(client)
@@ -204,7 +204,7 @@ def test_outbox_live_broker_down_while_a_citizen_submits_then_the_acknowledgemen
 def test_outbox_live_worker_killed_mid_delivery_sends_exactly_one_message(live):
     from casework import workflow
     from casework.models import Channel
-    from casework.tasks import deliver_outbox, sweep_outbox
+    from notifications.tasks import deliver_outbox, sweep_outbox
 
     live.hang_flag.write_text("hang")
     case, _code = workflow.register_case(

@@ -7,8 +7,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from casework import notifications, retention
 from casework.models import OutboxMessage, Status
+from notifications import outbox as notifications
+from retention import services as retention
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def refused(*args, **kwargs):
 def test_a_delivery_error_keeps_its_class_but_not_the_address(settings):
     case = CaseFactory(citizen_email=ADDRESS)
     message = notifications.queue("case_event", dedupe_key="privacy-1", case=case, address=ADDRESS, event=0)
-    with mock.patch("casework.notifications.send_mail", side_effect=refused):
+    with mock.patch("notifications.outbox.send_mail", side_effect=refused):
         notifications.deliver_due(message_id=message.pk, now=timezone.now() + timedelta(hours=1))
     message.refresh_from_db()
     assert message.last_error.startswith("SMTPRecipientsRefused: ")

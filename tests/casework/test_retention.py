@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from casework import notifications, retention, roles, statistics
+from casework import roles
 from casework.attachments import add_attachment
 from casework.models import (
     Case,
@@ -25,7 +25,10 @@ from casework.models import (
     Status,
     Visit,
 )
-from casework.tasks import erase_expired_personal_data
+from notifications import outbox as notifications
+from reporting import statistics
+from retention import services as retention
+from retention.tasks import erase_expired_personal_data
 from search import cases as case_search
 from tests.factories import PNG, CaseFactory, DepartmentFactory, staff
 from tests.helpers import denied

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from casework import statistics
 from casework.models import DailyCaseStatistic, Status
+from reporting import statistics
 from tests.casework.statistics_cases import build_fixture_cases
 
 pytestmark = pytest.mark.django_db

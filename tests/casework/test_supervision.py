@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django_celery_beat.models import PeriodicTask
 
-from casework import notifications, supervision
+from casework import supervision
 from casework.models import Event, OutboxMessage, Status, SupervisionNotice
+from notifications import outbox as notifications
 from tests.factories import CaseFactory
 
 # The rounds run on fixed days, but the cases they look at are received today.

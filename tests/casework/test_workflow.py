@@ -449,7 +449,7 @@ def test_registration_needs_staff_for_offline_channels_and_links_the_visit(world
 
 
 def test_notifications_wait_for_the_commit_and_are_sent_once(world, django_capture_on_commit_callbacks):
-    from casework.tasks import notify_citizen
+    from notifications.tasks import notify_citizen
 
     case = CaseFactory(citizen_email="lin@example.org")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from wagtail.models import Site
 
 from casework.models import Case
-from portal.demo import ensure_tree_roots
+from demo.site import ensure_tree_roots
 from portal.localization import ensure_locales
 from portal.models import AppealFormPage, HomePage, TrackingPage
 

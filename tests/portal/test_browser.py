@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail_localize.models import TranslationSource
 
-from casework.demo import DEMO_PASSWORD
+from demo.cases import DEMO_PASSWORD
 from portal.models import ReceptionPage
 from tests.conftest import load_demo
 from tests.helpers import save_screenshot, serious_violations

@@ -151,7 +151,7 @@ def test_disclosure_report_unchanged_after_its_cases_change(index, client):
 
 def test_disclosure_translations_show_the_same_frozen_figures(index):
     seed_cases()
-    from portal.demo import english
+    from demo.site import english
     from portal.localization import ensure_locales, sync_translation
 
     report = new_report(index)
@@ -210,7 +210,7 @@ def test_disclosure_preview_of_a_draft_shows_the_figures_publishing_would_freeze
 
 def test_disclosure_republished_for_another_period_does_not_take_a_translations_old_figures(index):
     seed_cases()
-    from portal.demo import english
+    from demo.site import english
     from portal.localization import ensure_locales, sync_translation
 
     report = new_report(index)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from wagtail.models import Locale
 
-from casework.demo import DEMO_DEPARTMENT, DEMO_PASSWORD
 from casework.models import Case, Category, Channel, Department
+from demo.cases import DEMO_DEPARTMENT, DEMO_PASSWORD
 from portal.disclosure import DisclosureIndexPage, DisclosureReportPage
 from tests.conftest import load_demo
 from tests.factories import CaseFactory

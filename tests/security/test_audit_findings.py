@@ -215,7 +215,7 @@ def test_an_injected_inline_script_gets_no_hash():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_admin_pages_run_without_csp_violations_in_a_browser(live_server, page):
-    from casework.demo import DEMO_PASSWORD
+    from demo.cases import DEMO_PASSWORD
     from portal.models import NoticeIndexPage, ReceptionPage
     from tests.conftest import load_demo
 

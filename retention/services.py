@@ -24,9 +24,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import FINAL_STATUSES, Attachment, Case, OutboxMessage, Visit
-from .workflow import erasure
-from .workflow.erasure import CASE_HASHES, VISIT_FIELDS
+from casework.models import FINAL_STATUSES, Attachment, Case, OutboxMessage, Visit
+from casework.workflow import erasure
+from casework.workflow.erasure import CASE_HASHES, VISIT_FIELDS
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import effects
-from .models import Case, Channel, Event, OutboxMessage
+from casework import effects
+from casework.models import Case, Channel, Event, OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from wagtail.admin.menu import MenuItem
 
-from . import access, assessment, exports, roles, statistics
+from casework import access, exports, roles
+from casework.forms import DATE_LIMITS
+from casework.models import Category, Channel, Department, Status
+
+from . import assessment, statistics
 from .charts import bar_chart, line_chart
-from .forms import DATE_LIMITS
-from .models import Category, Channel, Department, Status
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
 MAX_PERIOD_DAYS = 366 * 5
@@ -152,7 +154,7 @@ def dashboard(request):
         ],
         "handling": figures["handling_time"],
     }
-    return render(request, "casework/dashboard.html", context)
+    return render(request, "reporting/dashboard.html", context)
 
 
 def period_errors(form):
@@ -198,7 +200,7 @@ def assessment_view(request):
     query = request.GET.urlencode()
     return render(
         request,
-        "casework/assessment.html",
+        "reporting/assessment.html",
         {
             "form": form,
             "start": start,

@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from .demo import english, learn, translate_into
-from .disclosure import DisclosureIndexPage, DisclosureReportPage
-from .localization import ensure_locales
+from portal.disclosure import DisclosureIndexPage, DisclosureReportPage
+from portal.localization import ensure_locales
+
+from .site import english, learn, translate_into
 
 INDEX = {
     "title": ("統計與公開報告", "Statistics and disclosure reports"),

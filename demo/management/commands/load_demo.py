@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from casework import demo as casework_demo
-from casework import statistics
-from portal import demo as portal_demo
-from portal import disclosure_demo
+from demo import cases as casework_demo
+from demo import disclosure as disclosure_demo
+from demo import site as portal_demo
+from reporting import statistics
 from search import pages as page_search
 
 

@@ -2,9 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from casework.demo import load_departments
-from casework.synthetic import STATUS_WEIGHTS, Synthesiser
 from casework.workflow.batch import save_batch
+from demo.cases import load_departments
+from demo.synthetic import STATUS_WEIGHTS, Synthesiser
 
 
 class Command(BaseCommand):

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
 
-from . import access, exports, roles
-from .admin_lists import BackOfficeIndexView, BackOfficeInspectView, case_link, column, local_time
-from .deadlines import WorkingCalendar, filter_by_sla, sla_state
-from .models import OPEN_STATUSES, Case, Department, OutboxMessage, SLAState, StageLimits
+from casework import access, exports, roles
+from casework.admin_lists import BackOfficeIndexView, BackOfficeInspectView, case_link, column, local_time
+from casework.deadlines import WorkingCalendar, filter_by_sla, sla_state
+from casework.models import OPEN_STATUSES, Case, Department, OutboxMessage, SLAState, StageLimits
 
 # Rows a back-office listing shows on one screen. More would make the page slow and nobody reads
 # them: the filters narrow a listing, and the ledger's CSV and XLSX exports carry every row.

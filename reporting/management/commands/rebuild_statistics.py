@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from casework.statistics import case_date_range, recompute_days
+from reporting.statistics import case_date_range, recompute_days
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import deadlines, roles, workflow
-from .models import (
+from casework import deadlines, roles, workflow
+from casework.models import (
     Case,
     Department,
     DepartmentMembership,
@@ -16,8 +16,9 @@ from .models import (
     Status,
     Visit,
 )
+from casework.workflow.batch import save_batch
+
 from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser
-from .workflow.batch import save_batch
 
 DEMO_PASSWORD = "demo-password-2026"
 

@@ -7,10 +7,9 @@ from django.utils.html import escape, strip_tags
 from wagtail.models import Collection, Page, Site
 
 from casework import roles
-
-from . import demo_content as content
-from .localization import ensure_locales, opencc_translate, sync_translation
-from .models import (
+from portal.localization import ensure_locales, opencc_translate, sync_translation
+from portal.models import (
+    AppealFormPage,
     FAQIndexPage,
     HomePage,
     NoticeIndexPage,
@@ -22,8 +21,11 @@ from .models import (
     ReceptionHours,
     ReceptionPage,
     StandardPage,
+    TrackingPage,
 )
-from .policies import parse
+from portal.policies import parse
+
+from . import site_content as content
 
 HOME_TITLE = "民意訴求服務中心"
 HOME_INTRO = (
@@ -169,8 +171,6 @@ TRACKING_PAGE = {
 
 
 def load_appeal_pages(home, locales):
-    from .models import AppealFormPage, TrackingPage
-
     a, t = APPEAL_PAGE, TRACKING_PAGE
     appeal = AppealFormPage(
         title=_pair(a["title"]), intro=_pair(a["intro"]), privacy_notice=_pair(a["privacy_notice"])

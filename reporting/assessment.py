@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, Department, Event
+from casework.models import Case, Department, Event
+
 from .statistics import case_facts, local_day_bounds
 
 INDICATORS = [

@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from . import crypto, workflow
-from .deadlines import WorkingCalendar
-from .fields import Ciphertext
-from .models import (
+from casework import crypto, workflow
+from casework.deadlines import WorkingCalendar
+from casework.fields import Ciphertext
+from casework.models import (
     Case,
     Category,
     Channel,
@@ -25,7 +25,7 @@ from .models import (
     StageLimits,
     Status,
 )
-from .workflow.steps import MemoryRecorder
+from casework.workflow.steps import MemoryRecorder
 
 S = Status
 K = Event.Kind

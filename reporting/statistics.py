@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.tasks import enqueue_on_commit
-from search.text import query_words
-
-from .models import (
+from casework.models import (
     Case,
     Category,
     Channel,
@@ -32,6 +30,7 @@ from .models import (
     Satisfaction,
     Status,
 )
+from search.text import query_words
 
 K = Event.Kind
 
@@ -209,7 +208,8 @@ def rebuild_all():
     return recompute_days(first, last) if first else 0
 
 
-@shared_task
+# Task names: those the beat schedules of running deployments already hold.
+@shared_task(name="casework.statistics.recompute_statistics_day")
 def recompute_statistics_day(day_iso):
     """Celery: recompute one day's roll-ups (day as YYYY-MM-DD)."""
     return recompute_day(timezone.datetime.fromisoformat(day_iso).date())
@@ -221,7 +221,7 @@ def stale_days(since):
     return sorted({_local_date(moment) for moment in moments.iterator()})
 
 
-@shared_task
+@shared_task(name="casework.statistics.refresh_statistics")
 def refresh_statistics():
     """Celery beat: recompute the days whose cases changed since the last refresh (or today)."""
     last = DailyCaseStatistic.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()

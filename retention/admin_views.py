@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import TitleColumn
 
-from . import access, exports, roles
-from .admin_lists import BackOfficeIndexView, BackOfficeInspectView, column, local_time
-from .models import Case, DeletionRecord, Visit
+from casework import access, exports, roles
+from casework.admin_lists import BackOfficeIndexView, BackOfficeInspectView, column, local_time
+from casework.models import Case, DeletionRecord, Visit
 
 LEDGER_ROLES = (roles.AUDITOR, roles.SUPERVISOR, roles.ADMINISTRATOR)
 

@@ -1,0 +1,52 @@
+"""The casework's data, by concern (docs/domain.md "Vocabulary"): models hold data and their
+invariants; every change to a case goes through the command layer (casework.workflow).
+"""
+
+from .cases import (  # noqa: F401
+    ACCESS_CODE_ALPHABET,
+    ACCESS_CODE_LENGTH,
+    AppendOnly,
+    Attachment,
+    Case,
+    Event,
+    OnlineSubmission,
+    Outcome,
+    Pause,
+    PersonalDataAccess,
+    PrivateStorage,
+    ReferenceSequence,
+    ReplyTemplate,
+    Visit,
+    drop_unused_reference_sequences,
+    new_access_code,
+    normalise_access_code,
+    private_storage,
+    random_attachment_name,
+)
+from .choices import (  # noqa: F401
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Priority,
+    Satisfaction,
+    SLAState,
+    Status,
+)
+from .notifications import (  # noqa: F401
+    OutboxMessage,
+    SupervisionNotice,
+)
+from .organisation import (  # noqa: F401
+    CalendarDay,
+    Department,
+    DepartmentMembership,
+    StageLimits,
+)
+from .reporting import (  # noqa: F401
+    DailyCaseStatistic,
+    DailyTopicStatistic,
+)
+from .retention import (  # noqa: F401
+    DeletionRecord,
+)

@@ -1,0 +1,88 @@
+"""The outbox of messages (notifications.outbox) and the supervision notices."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import EncryptedTextField
+from .cases import Case
+from .organisation import Department
+
+# --- Notifications and supervision ------------------------------------------------------------
+
+
+class OutboxMessage(models.Model):
+    """A message to send, written in the same transaction as the change that causes it.
+
+    Delivery reads this table, not the broker: a broker or mail-server outage only delays a message.
+    The dedupe key makes queueing the same message twice a no-op.
+    """
+
+    class Recipient(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        STAFF = "staff", _("Staff")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient_kind = models.CharField(_("recipient"), max_length=10, choices=Recipient.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = EncryptedTextField(_("address"), blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    template = models.CharField(_("message"), max_length=40)
+    context = models.JSONField(default=dict, blank=True)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
+    )
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+
+    def __str__(self):
+        return f"{self.template} {self.recipient_kind} {self.status}"
+
+
+class SupervisionNotice(models.Model):
+    """督辦通知: a stage of a case missed its deadline; repeated notices climb the escalation ladder."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    stage = models.CharField(_("stage"), max_length=80)
+    level = models.PositiveSmallIntegerField(_("level"))
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage", "level"], name="one_notice_per_stage_level")
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage} {self.level}"

@@ -1,0 +1,31 @@
+"""The ledger, the statistics and the assessment in the Wagtail admin."""
+
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from . import dashboard, ledger
+
+
+@hooks.register("register_admin_viewset")
+def register_ledger():
+    return ledger.LedgerViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_statistics_urls():
+    return [path("statistics/", include((dashboard.urlpatterns, "statistics"), namespace="statistics"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu():
+    return dashboard.StatisticsMenuItem(
+        _("Statistics"), reverse_lazy("statistics:dashboard"), icon_name="table", order=160
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_assessment_menu():
+    return dashboard.AssessmentMenuItem(
+        _("Assessment"), reverse_lazy("statistics:assessment"), icon_name="list-ul", order=170
+    )
