@@ -152,6 +152,9 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
         page.locator("li:has(> div > textarea) button").last.click()  # save (in the admin's language)
         page.get_by_text(text).first.wait_for()
     save_screenshot(page, str(artifacts_dir / "admin-disclosure-translation-en.png"), full_page=True)
+    # Each segment is saved in the background: publishing before the last save has landed would
+    # publish an incomplete translation (on a loaded machine the click can beat it).
+    page.wait_for_load_state("networkidle")
     with page.expect_navigation():
         page.get_by_role("button", name="Publish in English").click()
     english.refresh_from_db()
