@@ -100,6 +100,7 @@ class DemoRows:
         self.baseline = {}  # table -> row count before the build: the database it applies to
         self.touched = {}  # model -> {pk: row} before the build, of the rows it deleted or changed
         self.changes = []  # (model, deleted pks, changed rows, added rows), rows ready for the database
+        self.final = {}  # model -> every row after the build: the whole database a browser test needs
         self.cache_keys = set()
 
     @staticmethod
@@ -182,6 +183,7 @@ class DemoRows:
                 load_demo()
         for model in models:
             old, new = before[model], self.rows(model)
+            self.final[model] = list(new.values())
             deleted = [pk for pk in old if pk not in new]
             changed = [row for pk, row in new.items() if pk in old and old[pk] != row]
             added = [row for pk, row in new.items() if pk not in old]
@@ -240,12 +242,37 @@ class DemoRows:
         if any(model is ContentType for model, *_ in self.changes):
             ContentType.objects.clear_cache()
 
-    def write(self):
+    def restore(self):
+        """Make every table hold exactly what it held after the build, whatever a transactional test
+        before this one left (a flushed database, rows post_migrate put back under other ids)."""
+        from django.contrib.contenttypes.models import ContentType
         from django.core.management.color import no_style
-        from django.db import connection
+        from django.db import connection, transaction
 
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model, rows in self.final.items():
+                table = quote(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")
+                if rows:
+                    columns = [quote(field.column) for field in model._meta.local_concrete_fields]
+                    placeholders = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+                    )
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(self.final)):
+                cursor.execute(statement)
+        self.forget_cached()
+        ContentType.objects.clear_cache()
+
+    def write(self):
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        # In one transaction: foreign keys are checked at its end, whatever order the tables come in
+        # (a transactional test writes in autocommit otherwise).
+        with transaction.atomic(), connection.cursor() as cursor:
             for model, deleted, changed, added in self.changes:
                 table, pk = quote(model._meta.db_table), model._meta.pk
                 fields = model._meta.local_concrete_fields
@@ -343,7 +370,7 @@ CHROMIUM_ARGS = [
 # Browser and worker tests need committed data: mark them
 #   @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # so the rows Wagtail's migrations create (root page, locales, permissions) survive the flush,
-# and call load_demo() inside the test.
+# and ask for demo_site_transactional.
 
 
 @pytest.fixture(scope="session")
@@ -449,6 +476,7 @@ def broker_mode():
 
 
 @pytest.fixture
-def demo_site_transactional(transactional_db):
-    """The demo content committed for real, so that other processes (a Celery worker) see it."""
-    load_demo()
+def demo_site_transactional(demo_rows, transactional_db):
+    """The demo content committed for real, so that other processes (a browser through the live
+    server, a Celery worker) see it: the rows of the process's demo build, written again."""
+    demo_rows.restore()

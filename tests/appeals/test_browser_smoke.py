@@ -4,15 +4,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from demo.cases import DEMO_PASSWORD
-from tests.conftest import load_demo
 from tests.helpers import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def demo_server(live_server):
-    load_demo()
+def demo_server(live_server, demo_site_transactional):
     return live_server.url
 
 

@@ -3,7 +3,6 @@
 import pytest
 
 from casework.models import Case, Department, Event, Status
-from tests.conftest import load_demo
 from tests.helpers import assert_accessible, log_in_to_admin, save_screenshot, workflow_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -18,8 +17,7 @@ def offered(page):
     }
 
 
-def test_a_case_from_registration_to_closure(live_server, page, artifacts_dir):
-    load_demo()
+def test_a_case_from_registration_to_closure(live_server, demo_site_transactional, page, artifacts_dir):
     server = live_server.url
 
     # The intake officer registers a phone call and reads out the reference and reply date.

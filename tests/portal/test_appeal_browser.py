@@ -4,15 +4,15 @@ import pytest
 from django.urls import reverse
 
 from casework.models import Case, Event, Status
-from tests.conftest import load_demo
 from tests.helpers import log_in_to_admin, save_screenshot, serious_violations, workflow_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_citizen_files_follows_rates_and_asks_to_reopen(live_server, page, artifacts_dir, settings, tmp_path):
+def test_citizen_files_follows_rates_and_asks_to_reopen(
+    live_server, demo_site_transactional, page, artifacts_dir, settings, tmp_path
+):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
-    load_demo()
     base = live_server.url
 
     for prefix, heading in (("zh-hans", "网上提出诉求"), ("en", "File an appeal online")):

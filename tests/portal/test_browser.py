@@ -7,7 +7,6 @@ from wagtail_localize.models import TranslationSource
 
 from demo.cases import DEMO_PASSWORD
 from portal.models import ReceptionPage
-from tests.conftest import load_demo
 from tests.helpers import save_screenshot, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -27,8 +26,7 @@ PAGE_TYPES = {
 
 
 @pytest.fixture
-def demo_server(live_server):
-    load_demo()
+def demo_server(live_server, demo_site_transactional):
     return live_server.url
 
 

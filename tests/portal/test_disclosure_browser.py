@@ -16,7 +16,6 @@ from wagtail.models import Locale
 from casework.models import Case, Category, Channel, Department
 from demo.cases import DEMO_DEPARTMENT, DEMO_PASSWORD
 from portal.disclosure import DisclosureIndexPage, DisclosureReportPage
-from tests.conftest import load_demo
 from tests.factories import CaseFactory
 from tests.helpers import save_screenshot
 from tests.portal.test_disclosure import seed_cases
@@ -27,8 +26,7 @@ TITLE = "2020年第1季民意訴求統計報告"
 
 
 @pytest.fixture
-def demo_server(live_server):
-    load_demo()
+def demo_server(live_server, demo_site_transactional):
     return live_server.url
 
 

@@ -14,7 +14,6 @@ from portal.models import HomePage
 from search import pages as page_search
 from search.models import PageSearchEntry
 from search.views import MAX_QUERY_LENGTH
-from tests.conftest import load_demo
 from tests.helpers import save_screenshot
 
 pytestmark = pytest.mark.django_db
@@ -281,9 +280,8 @@ def test_demo_pages_are_searchable_in_every_language(demo_site, client):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_in_a_browser_without_javascript_and_without_serious_axe_violations(
-    live_server, browser, page, artifacts_dir
+    live_server, demo_site_transactional, browser, page, artifacts_dir
 ):
-    load_demo()
     context = browser.new_context(locale="zh-TW", java_script_enabled=False)
     tab = context.new_page()
     try:

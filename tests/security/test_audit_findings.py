@@ -214,12 +214,10 @@ def test_an_injected_inline_script_gets_no_hash():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_admin_pages_run_without_csp_violations_in_a_browser(live_server, page):
+def test_admin_pages_run_without_csp_violations_in_a_browser(live_server, demo_site_transactional, page):
     from demo.cases import DEMO_PASSWORD
     from portal.models import NoticeIndexPage, ReceptionPage
-    from tests.conftest import load_demo
 
-    load_demo()
     violations = []
     page.on(
         "console",
