@@ -1,7 +1,7 @@
 """The statistics dashboard and the assessment (考核) in the Wagtail admin.
 
 Both are scoped by role: department staff see their departments only, the roles that see every
-case see every department. Figures come from casework.statistics and casework.assessment.
+case see every department. Figures come from reporting.statistics and reporting.assessment.
 """
 
 from django import forms

@@ -258,7 +258,7 @@ PERSONAL_DATA_HASH_KEY = env_str("PERSONAL_DATA_HASH_KEY")
 # SECRET_KEY, so rotating one does not touch the other. Derived from SECRET_KEY in dev and tests.
 ACCESS_CODE_KEYS = env_list("ACCESS_CODE_KEYS")
 # Days after a case is closed (or a visit that opened no case is made) before its personal data is
-# erased by the daily retention run (casework/retention.py); statistics stay.
+# erased by the daily retention run (retention/services.py); statistics stay.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
 
 # Rate limits per client address and hour. X-Forwarded-For is believed only for this many proxies.

@@ -6,13 +6,13 @@ from django.utils import timezone
 from .choices import Category, Channel, Status
 from .organisation import Department
 
-# --- Statistics roll-ups (casework.statistics) -------------------------------------------------
+# --- Statistics roll-ups (reporting.statistics) -------------------------------------------------
 
 
 class DailyCaseStatistic(models.Model):
     """Cases received on one day, counted per department, category, channel, status and handling time.
 
-    The dashboard sums these rows instead of scanning every case; casework.statistics recomputes a
+    The dashboard sums these rows instead of scanning every case; reporting.statistics recomputes a
     day's rows whole, so a row is always what the cases said when the day was last recomputed.
     """
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .cases import AppendOnly, Case
 
-# --- Retention (casework.retention) ------------------------------------------------------------
+# --- Retention (retention.services) ------------------------------------------------------------
 
 
 class DeletionRecord(AppendOnly):
