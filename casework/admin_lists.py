@@ -32,11 +32,12 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets.button import HeaderButton
 
 from . import access, exports, roles
+from .access import masked_citizen
 from .deadlines import WorkingCalendar, sla_state
 from .forms import CaseFilterForm
 from .models import Case, PersonalDataAccess, StageLimits, Visit
 from .templatetags.casework_tags import masked_name
-from .views import ACCESS_LOG_ROLES, INBOXES, REGISTRAR_ROLES, inbox, masked_citizen
+from .views import ACCESS_LOG_ROLES, INBOXES, REGISTRAR_ROLES, inbox
 
 VISIT_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
 DASH = "—"

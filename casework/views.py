@@ -75,13 +75,6 @@ def inbox(queryset, name, user):
     return open_cases.filter(wanted)
 
 
-def masked_citizen(case):
-    return {
-        "name": access.mask_name(case.citizen_name),
-        "phone": access.mask_phone(case.citizen_phone),
-    }
-
-
 # --- One case ----------------------------------------------------------------------------------
 
 
@@ -103,7 +96,7 @@ def _case_context(request, case, bound=None):
     return {
         "case": case,
         "personal": personal,
-        "masked": masked_citizen(case),
+        "masked": access.masked_citizen(case),
         "events": events,
         "attachments": case.attachments.all(),
         "outcomes": case.outcomes.all(),

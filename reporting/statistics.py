@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.tasks import enqueue_on_commit
+from appeals.text import query_words
 from casework.models import (
     Case,
     Category,
@@ -30,7 +31,6 @@ from casework.models import (
     Satisfaction,
     Status,
 )
-from search.text import query_words
 
 K = Event.Kind
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import TitleColumn
 
+from casework.access import masked_citizen
 from casework.admin_lists import DASH, BackOfficeIndexView, column
 from casework.models import Case
-from casework.views import masked_citizen
 
 from . import cases, tasks
 from .forms import CaseSearchForm

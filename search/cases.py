@@ -1,6 +1,6 @@
 """Staff case search: what is indexed about a case, who may find what, and one interface over two backends.
 
-A case is indexed as three token texts built with search.text: its subject, everything staff can read
+A case is indexed as three token texts built with appeals.text: its subject, everything staff can read
 about it (content, timeline, outcomes, visits), and its citizen's personal data, kept apart so that
 only roles allowed to see personal data ever match on it. Personal terms are stored as keyed hashes
 (crypto.term_hash), never in clear, and a query's terms are hashed the same way to match them. The
@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appeals.text import as_token_text, index_terms, query_terms, query_words
 from casework import access, crypto
 from casework.deadlines import due_soon_cutoff, filter_by_sla, sla_condition
 from casework.models import Case, Category, Channel, Department, SLAState, Status
@@ -30,7 +31,6 @@ from . import elastic
 from .models import CaseSearchEntry
 from .scope import Filters, scope_for
 from .scope import Scope as Scope  # still cases.Scope for bench/
-from .text import as_token_text, index_terms, query_terms, query_words
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ results and decides what to send when.
 
 Index names are per environment: the alias ``{prefix}-cases`` points at ``{prefix}-cases-<timestamp>``;
 a rebuild fills a fresh index and then moves the alias in one step, so searches never see a half-built
-index. Documents carry the same token texts as the database entries (search.text), read with a
+index. Documents carry the same token texts as the database entries (appeals.text), read with a
 whitespace analyzer, plus the folded text under a CJK bigram analyzer for ranking. Personal data is in
 them only as keyed hashes of its terms (crypto.term_hash), which a query's terms are hashed to meet.
 """
@@ -21,11 +21,10 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, helpers
 from elasticsearch_dsl import Boolean, Date, Document, Index, Integer, Keyword, Q, Search, Text, analyzer
 
+from appeals.text import normalize, query_terms, query_words
 from casework.crypto import term_hash
 from casework.deadlines import due_soon_cutoff, sla_due_range
 from casework.models import OPEN_STATUSES, SLAState
-
-from .text import normalize, query_terms, query_words
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ class PageSearchEntry(models.Model):
     """One published portal page as the page search sees it: its normalised terms and plain text.
 
     Wagtail's database backend does not segment Chinese, so the portal keeps its own entries,
-    built with search.text and refreshed whenever a page is published or unpublished.
+    built with appeals.text and refreshed whenever a page is published or unpublished.
     """
 
     page = models.OneToOneField(
@@ -31,7 +31,7 @@ class PageSearchEntry(models.Model):
 class CaseSearchEntry(models.Model):
     """One case as the staff case search sees it: its normalised terms, personal data kept apart.
 
-    The terms come from search.text, framed by spaces (" 投诉 噪音 "). Personal data (name, phone,
+    The terms come from appeals.text, framed by spaces (" 投诉 噪音 "). Personal data (name, phone,
     address…) goes into ``personal_terms`` only, which a query reads only for roles allowed to see it,
     and only as keyed hashes of its terms (crypto.term_hash): the index must not undo its encryption.
     On PostgreSQL a GIN index over the terms as a tsvector makes a query an index lookup rather than

@@ -7,8 +7,9 @@ from django.utils.html import strip_tags
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from appeals.text import as_token_text, index_terms, normalize, query_terms, query_words
+
 from .models import PageSearchEntry
-from .text import as_token_text, index_terms, normalize, query_terms, query_words
 
 # Page's own fields that hold text but are not content (paths, slugs, SEO titles are indexed apart).
 SKIPPED_FIELDS = {"slug", "url_path", "draft_title", "seo_title", "search_description", "title"}

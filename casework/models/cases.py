@@ -144,7 +144,7 @@ class Case(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"))
-    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )

@@ -39,7 +39,7 @@ class OutboxMessage(models.Model):
     )
     address = EncryptedTextField(_("address"), blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    language = models.CharField(_("language"), max_length=10, default="zh-hant")
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     template = models.CharField(_("message"), max_length=40)
     context = models.JSONField(default=dict, blank=True)
     case = models.ForeignKey(

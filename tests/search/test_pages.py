@@ -1,7 +1,7 @@
 """Excerpts under page search results: a window around the first match, matches marked."""
 
+from appeals.text import query_terms
 from search.pages import excerpt
-from search.text import query_terms
 
 
 def marked(parts):

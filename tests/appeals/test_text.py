@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.text import as_token_text, index_terms, normalize, query_terms, query_words
+from appeals.text import as_token_text, index_terms, normalize, query_terms, query_words
 
 
 def matches(query, text):

@@ -1,4 +1,5 @@
-"""The one text normalisation every search in the project shares (portal pages and case search).
+"""The one text normalisation the project shares: the portal page search, the case search and the
+statistics' hot topics.
 
 Text and queries go through the same steps, so whatever a citizen or a staff member types meets
 the indexed text on equal terms:
