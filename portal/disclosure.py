@@ -5,7 +5,6 @@ text or anyone's personal data. Counts from 1 to threshold-1 are shown as "<thre
 second cell is hidden wherever one hidden cell could be worked out from a total.
 """
 
-import csv
 import json
 from datetime import timedelta
 
@@ -20,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from casework.exports import spreadsheet_response
 from casework.models import Case, Category, Channel, Satisfaction
 from reporting.charts import bar_chart
 
@@ -341,14 +341,8 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
 
     @path("csv/", name="csv")
     def csv_download(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.slug}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the Chinese labels as UTF-8
-        writer = csv.writer(response)
-        writer.writerow([_("table"), _("key"), _("label"), _("count")])
-        for row in self.rows_for_download():
-            writer.writerow(row)
-        return response
+        header = [_("table"), _("key"), _("label"), _("count")]
+        return spreadsheet_response("csv", self.slug, header, self.rows_for_download())
 
     @path("json/", name="json")
     def json_download(self, request):
