@@ -19,6 +19,9 @@ OUTBOX_SWEEP_BATCH = 500
 @shared_task(name="casework.tasks.deliver_outbox")
 def deliver_outbox(message_ids=None):
     """Send the queued messages (or everything due when no ids are given)."""
+    if isinstance(message_ids, int):
+        # One id: what releases before units of work sent, possibly still waiting in the broker.
+        message_ids = [message_ids]
     return outbox.deliver_due(message_ids=message_ids)
 
 

@@ -476,7 +476,11 @@ def broker_mode():
 
 
 @pytest.fixture
-def demo_site_transactional(demo_rows, transactional_db):
+def demo_site_transactional(transactional_db, request):
     """The demo content committed for real, so that other processes (a browser through the live
-    server, a Celery worker) see it: the rows of the process's demo build, written again."""
-    demo_rows.restore()
+    server, a Celery worker) see it: the rows of the process's demo build, written again.
+
+    The build is asked for here, once the test's database is set up, not as an argument: a session
+    fixture in the arguments is set up before the test's database, which a transactional test
+    before this one left flushed and waiting for its serialized rows."""
+    request.getfixturevalue("demo_rows").restore()

@@ -75,6 +75,16 @@ def test_outbox_broker_down_at_submit_keeps_the_case_and_the_sweep_delivers(
     assert [m.to for m in mail.outbox] == [["lin@example.org"]]
 
 
+def test_a_delivery_queued_by_an_older_release_with_a_single_id_still_sends(broker_mode):
+    from notifications import tasks
+
+    with mock.patch.object(tasks.deliver_outbox, "delay"):
+        case = register()
+    message = OutboxMessage.objects.get(case=case)
+    assert tasks.deliver_outbox(message.pk) == 1
+    assert [m.to for m in mail.outbox] == [["lin@example.org"]]
+
+
 def test_outbox_delivery_run_twice_sends_once():
     case = register()
     assert notifications.deliver_due() == 1

@@ -227,7 +227,7 @@ def test_outbox_live_worker_killed_mid_delivery_sends_exactly_one_message(live):
     live.hang_flag.unlink()
     # The worker's pool replaces the killed process; the task it lost is delivered again (acks late)
     # and a further request for the same message arrives: neither may send while the lease holds.
-    assert deliver_outbox.delay(message.pk).get(timeout=60) == 0
+    assert deliver_outbox.delay([message.pk]).get(timeout=60) == 0
     time.sleep(2)
     assert live.mails() == []
     message.refresh_from_db()
@@ -243,7 +243,7 @@ def test_outbox_live_worker_killed_mid_delivery_sends_exactly_one_message(live):
         what="the message to be sent",
     )
     assert sweep_outbox.delay().get(timeout=60) == 0
-    assert deliver_outbox.delay(message.pk).get(timeout=60) == 0
+    assert deliver_outbox.delay([message.pk]).get(timeout=60) == 0
     time.sleep(1)
     message.refresh_from_db()
     assert message.status == OutboxMessage.State.SENT and message.attempts == 2
