@@ -16,9 +16,13 @@ case "$role" in
     # compose starts worker and beat only once web is healthy, i.e. after this has finished.
     python manage.py migrate --noinput
     # Worker count comes from WEB_CONCURRENCY, which gunicorn reads itself. No control socket: it
-    # would be made under $HOME, which the application cannot write to.
+    # would be made under $HOME, which the application cannot write to. The access log names the
+    # path without its query string and without the referrer: a search typed by staff (a phone
+    # number, a name) or by a citizen never reaches the log.
     exec gunicorn appeals.wsgi:application --bind "${GUNICORN_BIND:-0.0.0.0:8000}" \
-      --access-logfile - --no-control-socket "$@"
+      --access-logfile - \
+      --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss' \
+      --no-control-socket "$@"
     ;;
   worker)
     exec celery -A appeals worker --loglevel="${LOG_LEVEL:-INFO}" "$@"

@@ -180,6 +180,24 @@ def rebuild_batches(batch_size=500, write_entries=True):
         CaseSearchEntry.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
 
 
+def index_missing(batch_size=500, progress=None):
+    """Entries for the cases that have none (cases saved in bulk: the demo, generate_cases), marked as
+    waiting for Elasticsearch when it is configured. Returns how many were written."""
+    ids = list(Case.objects.filter(search_entry__isnull=True).order_by("pk").values_list("pk", flat=True))
+    pending = elasticsearch_enabled()
+    for start in range(0, len(ids), batch_size):
+        batch = list(cases_for_indexing().filter(pk__in=ids[start : start + batch_size]))
+        CaseSearchEntry.objects.bulk_create(
+            [
+                CaseSearchEntry(case=case, **entry_values(case), elasticsearch_pending=pending)
+                for case in batch
+            ]
+        )
+        if progress:
+            progress(len(batch))
+    return len(ids)
+
+
 def rebuild_entries(batch_size=500, progress=None):
     """(Re)build the database entries of all cases. Returns the count."""
     done = 0
@@ -263,8 +281,9 @@ def elasticsearch_search(scope, query, filters, sort, page, per_page):
     if scope.sees_nothing:
         return Results(cases=[], total=0, page_number=1, per_page=per_page, backend="elasticsearch")
     hits = elastic.search(scope, query, filters, sort, page, per_page)
-    by_id = Case.objects.select_related("department", "handler", "search_entry").in_bulk(hits.ids)
-    # Elasticsearch may lag behind a deletion for a moment: only cases that exist are shown.
+    # The document may be older than the case: re-routed since, or deleted. Only cases that exist and
+    # that the user may see now are shown, whatever the index says about their department.
+    by_id = scoped_cases(scope).select_related("department", "handler", "search_entry").in_bulk(hits.ids)
     shown = [by_id[pk] for pk in hits.ids if pk in by_id]
     return Results(
         cases=shown,

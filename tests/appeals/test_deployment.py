@@ -276,6 +276,12 @@ def test_production_settings_start_under_gunicorn_and_answer_health_checks(built
                 assert unapplied.returncode == 0, unapplied.stdout + unapplied.stderr
                 status, _headers, _body = server.get("/admin/login/")
                 assert status == 200, server.output()
+                # Searches (staff search by phone number, the portal's search) stay out of the log.
+                server.get("/admin/case-search/?q=13912345678&department=")
+                server.get("/zh-hant/search/?q=13912345678")
+                logged = server.output()
+                assert "/zh-hant/search/" in logged and "/admin/case-search/" in logged, logged
+                assert "13912345678" not in logged, logged
                 # A hashed static file from the image's manifest, served by WhiteNoise.
                 manifest = json.loads(open(os.path.join(env["STATIC_ROOT"], "staticfiles.json")).read())
                 hashed = next(iter(manifest["paths"].values()))

@@ -55,3 +55,26 @@ def test_generate_cases_bulk_creates_cases_with_timelines():
     assert Case.objects.values("reference").distinct().count() == 250
     case = Case.objects.filter(citizen_phone__gt="").first()
     assert case.citizen_phone.startswith("09")
+
+
+@pytest.mark.django_db
+def test_every_demo_case_is_found_by_its_reference_in_staff_search(demo_site):
+    from search import cases as case_search
+
+    intake = get_user_model().objects.get(username="intake")
+    assert not Case.objects.filter(search_entry__isnull=True).exists()
+    # A case the generator saved in bulk, not one registered through a form.
+    bulk = Case.objects.filter(channel="hotline").order_by("-pk").first()
+    results = case_search.search(intake, bulk.reference)
+    assert [case.pk for case in results.cases] == [bulk.pk]
+
+
+@pytest.mark.django_db
+def test_generated_cases_are_searchable_with_index_and_the_command_says_how_otherwise(capsys):
+    from django.core.management import call_command
+
+    call_command("generate_cases", "20", "--seed", "3", verbosity=1)
+    assert "rebuild_case_index" in capsys.readouterr().out
+    assert not Case.objects.filter(search_entry__isnull=False).exists()
+    call_command("generate_cases", "20", "--seed", "4", "--index", verbosity=0)
+    assert not Case.objects.filter(search_entry__isnull=True).exists()

@@ -198,3 +198,30 @@ def test_an_answer_becomes_cases_and_facet_counts(monkeypatch, settings):
     index, body = fake.requests[0]
     assert index == ["appeals-test-cases"]
     assert {"terms": {"department": [department.pk]}} in body["query"]["bool"]["filter"]
+
+
+@pytest.mark.django_db
+def test_a_stale_document_never_shows_a_case_of_another_department(monkeypatch, settings):
+    settings.ELASTICSEARCH_URL = "http://elasticsearch.invalid:9200"
+    epb = DepartmentFactory(code="epb", name="環保局")
+    dot = DepartmentFactory(code="dot", name="交通局")
+    handler = staff(roles.HANDLER, epb)
+    own = CaseFactory(subject="投訴工地噪音", department=epb)
+    # Re-routed to another department; the index still files it under the handler's department.
+    moved = CaseFactory(subject="投訴工地噪音 夜間", department=dot)
+    answer = {
+        "hits": {
+            "total": {"value": 2, "relation": "eq"},
+            "hits": [
+                {"_id": str(moved.pk), "_index": "appeals-test-cases-1", "_score": 5.0},
+                {"_id": str(own.pk), "_index": "appeals-test-cases-1", "_score": 3.0},
+            ],
+        },
+        "aggregations": {
+            **{name: {"buckets": []} for name in ("status", "category", "channel", "department")},
+            "sla": {"buckets": {state: {"doc_count": 0} for state in ("overdue", "due_soon", "on_time")}},
+        },
+    }
+    monkeypatch.setattr(elastic, "client", lambda: FakeElasticsearch(answer))
+    results = cases.search(handler, "噪音")
+    assert [c.pk for c in results.cases] == [own.pk]

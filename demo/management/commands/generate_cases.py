@@ -5,6 +5,7 @@ from tqdm import tqdm
 from casework.workflow.batch import save_batch
 from demo.cases import load_departments
 from demo.synthetic import STATUS_WEIGHTS, Synthesiser
+from search import cases as case_search
 
 
 class Command(BaseCommand):
@@ -14,8 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("count", type=int)
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=None, help="the same seed gives the same cases")
+        parser.add_argument(
+            "--index",
+            action="store_true",
+            help="write the new cases' search entries too (else run `manage.py rebuild_case_index` later)",
+        )
 
-    def handle(self, *args, count, batch_size, seed, **options):
+    def handle(self, *args, count, batch_size, seed, index, **options):
         if count < 1 or batch_size < 1:
             raise CommandError("count and --batch-size must be positive.")
         departments = {d.code: d for d in load_departments().values() if d.parent_id is not None}
@@ -36,3 +42,13 @@ class Command(BaseCommand):
                 created += save_batch(built)
                 bar.update(size)
         self.stdout.write(self.style.SUCCESS(f"Created {created} cases."))
+        if index:
+            with tqdm(total=created, unit="case", file=self.stderr, disable=options["verbosity"] == 0) as bar:
+                indexed = case_search.index_missing(progress=bar.update)
+            self.stdout.write(self.style.SUCCESS(f"Indexed {indexed} cases for staff search."))
+        else:
+            # Saved in bulk, the cases have no search entries yet: staff search would not find them.
+            self.stdout.write(
+                "Staff search does not find them yet: run `python manage.py rebuild_case_index` "
+                "(or generate with --index)."
+            )

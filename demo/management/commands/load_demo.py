@@ -5,6 +5,7 @@ from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
 from demo import site as portal_demo
 from reporting import statistics
+from search import cases as case_search
 from search import pages as page_search
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
             statistics.rebuild_all()
+            # The synthetic cases were saved in bulk: their search entries are written here.
+            case_search.index_missing()
         # Publishing indexes each page; the rebuild also covers pages that existed before the search did.
         page_search.rebuild()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
