@@ -8,7 +8,8 @@ the indexed text on equal terms:
 2. Traditional → Simplified folding with OpenCC, so 投訴 and 投诉 are the same word;
 3. case folding;
 4. tokens: jieba words and every CJK character bigram and single character for Chinese runs,
-   whole words for Latin, digits and other scripts.
+   whole words for Latin, digits and other scripts; an English word is indexed with its Snowball
+   stem as well, and a query asks for the stem, so "street light" finds "Street lights out".
 
 Queries are matched on bigrams rather than on jieba's words: jieba may cut a two-word query
 differently from the sentence that contains it, whereas every two characters of a query that
@@ -22,6 +23,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+import snowballstemmer
+
 # CJK Unified Ideographs with extension A, compatibility ideographs and the supplementary planes.
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
@@ -31,6 +34,11 @@ TOKEN_RE = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
 MAX_QUERY_TERMS = 32
 
 _jieba_lock = threading.Lock()
+_stemmer_lock = threading.Lock()
+_stemmer = snowballstemmer.stemmer("english")
+# Words worth stemming: letters of the English alphabet only (no digits, identifiers or other
+# scripts), long enough to carry an ending.
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +80,16 @@ def _runs(folded):
             yield False, match.group("word")
 
 
+@lru_cache(maxsize=50000)
+def stem(word):
+    """The English stem of a folded word ("lights" → "light", "leaking" → "leak"); other words as
+    they are."""
+    if not ENGLISH_WORD.fullmatch(word):
+        return word
+    with _stemmer_lock:  # the Snowball stemmer keeps state while it works
+        return _stemmer.stemWord(word)
+
+
 def _bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -85,7 +103,7 @@ def index_terms(text):
     terms = []
     for is_cjk, run in _runs(normalize(text)):
         if not is_cjk:
-            terms.append(run)
+            terms.extend((run, stem(run)))
             continue
         terms.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
         terms.extend(_bigrams(run))
@@ -100,7 +118,10 @@ def query_terms(query):
     """
     terms = []
     for is_cjk, run in _runs(normalize(query)):
-        terms.extend(_bigrams(run) if is_cjk and len(run) > 1 else [run])
+        if is_cjk:
+            terms.extend(_bigrams(run) if len(run) > 1 else [run])
+        else:
+            terms.append(stem(run))
     return _unique(terms)[:MAX_QUERY_TERMS]
 
 

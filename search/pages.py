@@ -7,7 +7,7 @@ from django.utils.html import strip_tags
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from appeals.text import as_token_text, index_terms, normalize, query_terms, query_words
+from appeals.text import ENGLISH_WORD, as_token_text, index_terms, normalize, query_terms, query_words
 
 from .models import PageSearchEntry
 
@@ -114,7 +114,12 @@ def excerpt(text, terms, length=EXCERPT_LENGTH):
         for term in terms:
             position = folded.find(term)
             while position >= 0:
-                hits[position : position + len(term)] = [True] * len(term)
+                end = position + len(term)
+                if ENGLISH_WORD.fullmatch(term):
+                    # An English term is a stem: the word it was found in is highlighted whole.
+                    while end < len(folded) and "a" <= folded[end] <= "z":
+                        end += 1
+                hits[position:end] = [True] * (end - position)
                 position = folded.find(term, position + 1)
     first = hits.index(True) if True in hits else 0
     start = max(0, first - length // 4)

@@ -249,3 +249,12 @@ def test_a_page_of_results_is_the_same_whether_the_matches_are_few_or_many(
     assert page("噪音", "date", department=office["epb"].pk) == [newer.pk, office["noise"].pk]
     assert cases.search(supervisor, "噪音").total == 3
     assert page("罰單", "relevance") == [] and page("罰單", "date") == []
+
+
+def test_english_words_are_found_whatever_their_ending(office, indexed):
+    with indexed():
+        lights = CaseFactory(subject="Street lights out on Harbour Road", department=office["dot"])
+        leak = CaseFactory(subject="Water leaking from the ceiling", department=office["epb"])
+    assert found(office["intake"], "street light") == [lights.pk]
+    assert found(office["intake"], "leak") == [leak.pk]
+    assert found(office["intake"], "lightning") == []  # another word, not an ending of "light"
