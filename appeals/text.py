@@ -5,7 +5,9 @@ Text and queries go through the same steps, so whatever a citizen or a staff mem
 the indexed text on equal terms:
 
 1. NFKC, so full-width letters and digits (ＡＢＣ１２３) become their ordinary forms;
-2. Traditional → Simplified folding with OpenCC, so 投訴 and 投诉 are the same word;
+2. Traditional → Simplified folding with OpenCC's Taiwan → mainland phrase table, so 投訴 and 投诉
+   are the same word, and so are 計程車 and 出租车 (plus a short list of pairs it leaves apart:
+   身分證/身份證);
 3. case folding;
 4. tokens: jieba words and every CJK character bigram and single character for Chinese runs,
    whole words for Latin, digits and other scripts; an English word is indexed with its Snowball
@@ -41,11 +43,26 @@ _stemmer = snowballstemmer.stemmer("english")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 
 
+# Taiwan and mainland words for the same thing fold to one: OpenCC's phrase-level Taiwan →
+# mainland table (tw2sp: 計程車 → 出租车, 軟體 → 软件, 資訊 → 信息) does most of it; these are the
+# pairs it leaves apart that citizens type either way (both sides already in Simplified script).
+REGIONAL_VARIANTS = {
+    "身分证": "身份证",
+    "机车": "摩托车",
+    "公车": "公交车",
+}
+_REGIONAL_RE = re.compile("|".join(map(re.escape, REGIONAL_VARIANTS)))
+
+
 @lru_cache(maxsize=1)
 def _converter():
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2sp")
+
+
+def _fold_script(text):
+    return _REGIONAL_RE.sub(lambda match: REGIONAL_VARIANTS[match.group()], _converter().convert(text))
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +85,7 @@ def normalize(text):
     text = unicodedata.normalize("NFKC", str(text))
     # Control and unpaired surrogate characters carry no meaning and upset databases (NUL in SQL).
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
-    return _converter().convert(text).casefold()
+    return _fold_script(text).casefold()
 
 
 def _runs(folded):

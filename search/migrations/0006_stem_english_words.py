@@ -1,7 +1,8 @@
-"""English words are indexed with their stems too (appeals.text): existing entries are rebuilt.
+"""English words are indexed with their stems too, and Taiwan and mainland words for the same thing
+fold to one (appeals.text): existing entries are rebuilt.
 
-Without this, an entry written before would hold "lights" but not "light", and a query (which asks
-for the stem) would miss it. Case entries are recomputed from their cases, in batches; page entries
+Without this, an entry written before would hold "lights" but not "light", or 计程车 but not 出租车,
+and a query (which asks for the stem, the folded word) would miss it. Case entries are recomputed from their cases, in batches; page entries
 from their pages. Elasticsearch documents are marked as waiting so the catch-up sends them again
 (or run `manage.py rebuild_case_index`).
 """

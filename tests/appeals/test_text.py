@@ -1,5 +1,6 @@
 """The shared text normalisation: both Chinese scripts, full-width forms, mixed scripts."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,3 +140,16 @@ def test_an_english_word_and_its_inflections_meet_on_one_stem():
     # Identifiers, numbers and other scripts are left as they are.
     assert query_terms("MY-2026-000144") == ["my", "2026", "000144"]
     assert "52" in index_terms("52路") and "路" in index_terms("52路")
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("計程車", "出租车司机绕路"),
+        ("出租車", "計程車司機繞路"),
+        ("身份證", "遺失身分證補發"),
+        ("軟體", "政府网站软件故障"),
+    ],
+)
+def test_taiwan_and_mainland_words_for_the_same_thing_find_each_other(query, text):
+    assert matches(query, text)
