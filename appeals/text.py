@@ -41,6 +41,9 @@ _stemmer = snowballstemmer.stemmer("english")
 # Words worth stemming: letters of the English alphabet only (no digits, identifiers or other
 # scripts), long enough to carry an ending.
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+# Where letters and digits meet inside a word: a licence plate or a lamp-post number is found however
+# it is typed (ABC-1234, ABC 1234, ABC1234).
+LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 # Taiwan and mainland words for the same thing fold to one: OpenCC's phrase-level Taiwan →
@@ -107,6 +110,12 @@ def stem(word):
         return _stemmer.stemWord(word)
 
 
+def _identifier_parts(word):
+    """The letter and digit parts of a word that mixes them ("abc1234" → abc, 1234); else none."""
+    parts = LETTERS_DIGITS.split(word)
+    return parts if len(parts) > 1 else []
+
+
 def _bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -120,7 +129,7 @@ def index_terms(text):
     terms = []
     for is_cjk, run in _runs(normalize(text)):
         if not is_cjk:
-            terms.extend((run, stem(run)))
+            terms.extend((run, stem(run), *_identifier_parts(run)))
             continue
         terms.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
         terms.extend(_bigrams(run))
@@ -138,7 +147,7 @@ def query_terms(query):
         if is_cjk:
             terms.extend(_bigrams(run) if len(run) > 1 else [run])
         else:
-            terms.append(stem(run))
+            terms.extend(_identifier_parts(run) or [stem(run)])
     return _unique(terms)[:MAX_QUERY_TERMS]
 
 

@@ -153,3 +153,20 @@ def test_an_english_word_and_its_inflections_meet_on_one_stem():
 )
 def test_taiwan_and_mainland_words_for_the_same_thing_find_each_other(query, text):
     assert matches(query, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("ABC1234", "車牌ABC-1234長期違停"),
+        ("ABC-1234", "車牌 ABC1234 長期違停"),
+        ("abc 1234", "車牌 ABC1234 長期違停"),
+        ("A12", "編號 A-12 的路燈不亮"),
+    ],
+)
+def test_an_identifier_is_found_however_it_is_typed(query, text):
+    assert matches(query, text)
+
+
+def test_an_identifier_does_not_match_another_with_the_same_letters():
+    assert not matches("ABC1234", "車牌 ABC-5678 長期違停")
