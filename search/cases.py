@@ -401,13 +401,44 @@ def filter_cases(cases, filters):
 FEW_MATCHES = 1000
 
 
+# A query this long (characters, spaces aside) that no case holds entirely is most likely a pasted
+# sentence: the search falls back to the cases holding any of its words, most of them first. Shorter
+# queries are what staff type to narrow a search, and stay "every word".
+PASTED_SENTENCE_LENGTH = 12
+
+
+def _any_word_entries(words):
+    """Entries holding at least one of ``words`` in their text (never in the personal data)."""
+    if connection.vendor == "postgresql":
+        tsquery = " | ".join(_lexeme(word) for word in words)
+        condition = RawSQL(f"{_term_vector('terms')} @@ %s::tsquery", [tsquery], output_field=BooleanField())
+        return CaseSearchEntry.objects.filter(condition)
+    condition = Q(pk__in=[])
+    for word in words:
+        condition |= Q(terms__contains=f" {word} ")
+    return CaseSearchEntry.objects.filter(condition)
+
+
 def database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
-    cases = filter_cases(scoped_cases(scope), filters)
+    scoped = filter_cases(scoped_cases(scope), filters)
+    cases = scoped
     if terms:
         cases = cases.filter(pk__in=_matching_entries(scope, terms).values("case_id"))
     counts = database_counts(cases)
     total = counts.pop("total")
+    notice = ""
+    any_words = query_words(query)
+    if terms and total == 0 and len(any_words) > 1 and len("".join(query.split())) >= PASTED_SENTENCE_LENGTH:
+        cases = scoped.filter(pk__in=_any_word_entries(any_words).values("case_id"))
+        counts = database_counts(cases)
+        total = counts.pop("total")
+        if total:
+            notice = _("No case contains every word of the search: cases with some of them, most first.")
+            hits = [_contains("terms", word, WORD_WEIGHT) for word in any_words]
+            hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in any_words]
+            cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
+            return _page_of(scope, [], cases, counts, total, page, per_page, notice)
     if terms and total <= FEW_MATCHES:
         # PostgreSQL cannot tell how rare a term is: for a phone number or a rare word it may walk
         # every case in date order looking for the few that match (seconds at 1M cases). With the
@@ -423,6 +454,10 @@ def database_search(scope, query, filters, sort, page, per_page):
         cases = cases.annotate(score=score).order_by("-score", "-received_at", "-pk")
     else:
         cases = cases.order_by("-received_at", "-pk")
+    return _page_of(scope, terms, cases, counts, total, page, per_page, notice)
+
+
+def _page_of(scope, terms, cases, counts, total, page, per_page, notice=""):
     last_page = max(1, -(-total // per_page))
     page = min(page, last_page)
     offset = (page - 1) * per_page
@@ -434,6 +469,7 @@ def database_search(scope, query, filters, sort, page, per_page):
         per_page=per_page,
         facets=label_facets(counts),
         backend="database",
+        notice=notice,
         personal_matches=personal_matches(scope, terms, shown),
     )
 

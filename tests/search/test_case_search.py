@@ -258,3 +258,15 @@ def test_english_words_are_found_whatever_their_ending(office, indexed):
     assert found(office["intake"], "street light") == [lights.pk]
     assert found(office["intake"], "leak") == [leak.pk]
     assert found(office["intake"], "lightning") == []  # another word, not an ending of "light"
+
+
+def test_a_pasted_sentence_no_case_holds_word_for_word_falls_back_to_any_word(office, indexed):
+    with indexed():
+        lamp = CaseFactory(subject="路燈故障 晚上很暗", department=office["dot"])
+    sentence = "我家門口的路燈已經故障三個星期了請盡快派人修理"
+    results = cases.search(office["intake"], sentence)
+    assert lamp.pk in [case.pk for case in results.cases]
+    assert results.cases[0].pk == lamp.pk and results.notice
+    # A query every word of which a case holds gets no notice.
+    results = cases.search(office["intake"], "故障 很暗")
+    assert [case.pk for case in results.cases] == [lamp.pk] and not results.notice
