@@ -56,17 +56,10 @@ def ensure_index():
 
     from casework.models import Case
     from search import cases
-    from search.models import CaseSearchEntry
 
-    todo = list(Case.objects.filter(search_entry__isnull=True).order_by("pk").values_list("pk", flat=True))
-    batch_size = 1000
-    with tqdm(total=len(todo), unit="case", desc="indexing") as bar:
-        for start in range(0, len(todo), batch_size):
-            batch = list(cases.cases_for_indexing().filter(pk__in=todo[start : start + batch_size]))
-            CaseSearchEntry.objects.bulk_create(
-                [CaseSearchEntry(case=case, **cases.entry_values(case)) for case in batch]
-            )
-            bar.update(len(batch))
+    todo = Case.objects.filter(search_entry__isnull=True).count()
+    with tqdm(total=todo, unit="case", desc="indexing") as bar:
+        cases.index_missing(batch_size=1000, progress=bar.update)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE case_search_casesearchentry")
         cursor.execute("ANALYZE casework_case")
