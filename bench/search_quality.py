@@ -3,17 +3,19 @@
 Builds a throwaway SQLite database, adds 300 seeded synthetic cases (generate_cases) as distractors and
 the labelled cases below, then runs every labelled query (zh-Hant, zh-Hans, English, place names,
 partial words, personal data) through the staff case search as a supervisor sees it. Prints one line
-per miss, then, last:
+per miss, the figures per kind of query, then, last:
 
-    recall@10=… mrr=…
+    recall@10=… mrr=… ndcg@10=…
 
     .venv/bin/python bench/search_quality.py [--distractors 300]
 """
 
 import argparse
+import math
 import os
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,6 +239,60 @@ CORPUS = {
         "",
         "",
     ),
+    "english-leak": (
+        "Water leaking through the ceiling",
+        "Rain water leaks from the ceiling of the community centre hall every time it rains.",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "english-flood": (
+        "Underpass floods after rain",
+        "The Zhongxiao underpass flooded again last night; cars were stuck.",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "taxi-detour": (
+        "計程車司機繞路多收費",
+        "搭乘計程車從臺北車站到松山機場，司機故意繞路，車資比平常多一倍。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "kiosk-software": (
+        "區公所叫號機軟體當機",
+        "中山區公所的叫號機軟體一直當機，民眾只能在櫃台前排隊。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "plate-parking": (
+        "車牌ABC-1234長期占用身障車位",
+        "社區停車場有一輛車牌ABC-1234的汽車長期停在身障車位。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "lamp-post": (
+        "路燈A12號不亮",
+        "文山區木柵路編號A-12的路燈已經不亮一週。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
     "fullwidth-code": (
         "ＡＰＰ無法登入",
         "市民卡ＡＰＰ更新後一直顯示錯誤代碼５０３。",
@@ -248,80 +304,92 @@ CORPUS = {
     ),
 }
 
-# (query, relevant keys)
+# (query, relevant keys, kind): the kind groups the figures.
 QUERIES = [
-    # zh-Hant
-    ("和平公園 噪音", {"heping-noise"}),
-    ("廣場舞", {"heping-noise"}),
-    ("捷運工地", {"construction-night"}),
-    ("打樁 震動", {"construction-night"}),
-    ("坑洞 重慶南路", {"pothole"}),
-    ("流浪犬", {"stray-dogs"}),
-    ("地下道積水", {"flooding"}),
-    ("圖書館 閉館", {"library-hours"}),
-    ("公車站牌", {"bus-stop"}),
-    ("中低收入戶", {"subsidy-inquiry"}),
-    ("獨居老人 送餐", {"elder-meals"}),
-    ("油煙 燒烤", {"restaurant-smoke"}),
-    ("消防通道", {"illegal-parking"}),
-    ("行道樹", {"tree-fall"}),
-    ("水錶故障", {"water-bill"}),
-    ("傳統市場 老鼠", {"market-hygiene"}),
-    ("自行車專用道 敦化南路", {"bike-lane"}),
-    ("學童 接送", {"school-zone"}),
-    ("酒吧 喧嘩", {"noise-bar"}),
-    ("黑煙", {"air-pollution"}),
-    ("身分證 補發", {"id-card"}),
-    ("社會住宅 電梯", {"simplified-elevator"}),
-    ("垃圾清運 小區", {"simplified-rubbish"}),
-    # zh-Hans typed against zh-Hant text
-    ("和平公园 噪音", {"heping-noise"}),
-    ("捷运 施工", {"construction-night"}),
-    ("流浪犬 碧湖公园", {"stray-dogs"}),
-    ("地下道积水", {"flooding"}),
-    ("图书馆", {"library-hours"}),
-    ("独居老人", {"elder-meals"}),
-    ("违规停车 消防", {"illegal-parking"}),
-    ("传统市场 卫生", {"market-hygiene"}),
-    ("学校 交通安全", {"school-zone"}),
-    ("工厂 黑烟", {"air-pollution"}),
-    ("身份证", {"id-card"}),
-    # English
-    ("streetlight Keelung", {"streetlight-english"}),
-    ("STREETLIGHT", {"streetlight-english"}),
-    ("wi-fi city hall", {"english-wifi"}),
-    ("lamp replaced", {"streetlight-english"}),
-    # place names
-    ("信義區 松仁路", {"construction-night"}),
-    ("內湖區 碧湖公園", {"stray-dogs"}),
-    ("福林地下道", {"flooding"}),
-    ("文山分館", {"library-hours"}),
-    ("南港展覽館", {"bus-stop"}),
-    ("萬華區 獨居", {"elder-meals"}),
-    ("林森北路", {"restaurant-smoke"}),
-    ("八德路", {"illegal-parking"}),
-    ("仁愛路四段", {"tree-fall"}),
-    ("南門市場", {"market-hygiene"}),
-    ("北投國小", {"school-zone"}),
-    ("迪化街", {"noise-bar"}),
-    ("關渡工業區", {"air-pollution"}),
-    ("興隆", {"simplified-elevator"}),
-    # partial words, timeline and outcomes
-    ("清晨五點", {"heping-noise"}),
-    ("管制法", {"construction-night"}),
-    ("抽水", {"flooding"}),
-    ("上班族", {"library-hours"}),
-    ("動保處", {"stray-dogs"}),
-    ("複查", {"restaurant-smoke"}),
-    ("按日連續處罰", {"air-pollution"}),
-    ("戶政事務所 李小姐", {"thanks"}),
-    ("app 503", {"fullwidth-code"}),
-    ("市民卡", {"fullwidth-code"}),
-    # personal data (a supervisor may search it)
-    ("林美玲", {"heping-noise"}),
-    ("0955666777", {"noise-bar"}),
-    ("王伟", {"simplified-rubbish"}),
-    ("John Smith", {"streetlight-english"}),
+    ("和平公園 噪音", {"heping-noise"}, "zh-Hant"),
+    ("廣場舞", {"heping-noise"}, "zh-Hant"),
+    ("捷運工地", {"construction-night"}, "zh-Hant"),
+    ("打樁 震動", {"construction-night"}, "zh-Hant"),
+    ("坑洞 重慶南路", {"pothole"}, "zh-Hant"),
+    ("流浪犬", {"stray-dogs"}, "zh-Hant"),
+    ("地下道積水", {"flooding"}, "zh-Hant"),
+    ("圖書館 閉館", {"library-hours"}, "zh-Hant"),
+    ("公車站牌", {"bus-stop"}, "zh-Hant"),
+    ("中低收入戶", {"subsidy-inquiry"}, "zh-Hant"),
+    ("獨居老人 送餐", {"elder-meals"}, "zh-Hant"),
+    ("油煙 燒烤", {"restaurant-smoke"}, "zh-Hant"),
+    ("消防通道", {"illegal-parking"}, "zh-Hant"),
+    ("行道樹", {"tree-fall"}, "zh-Hant"),
+    ("水錶故障", {"water-bill"}, "zh-Hant"),
+    ("傳統市場 老鼠", {"market-hygiene"}, "zh-Hant"),
+    ("自行車專用道 敦化南路", {"bike-lane"}, "zh-Hant"),
+    ("學童 接送", {"school-zone"}, "zh-Hant"),
+    ("酒吧 喧嘩", {"noise-bar"}, "zh-Hant"),
+    ("黑煙", {"air-pollution"}, "zh-Hant"),
+    ("身分證 補發", {"id-card"}, "zh-Hant"),
+    ("社會住宅 電梯", {"simplified-elevator"}, "zh-Hant"),
+    ("垃圾清運 小區", {"simplified-rubbish"}, "zh-Hant"),
+    ("和平公园 噪音", {"heping-noise"}, "zh-Hans"),
+    ("捷运 施工", {"construction-night"}, "zh-Hans"),
+    ("流浪犬 碧湖公园", {"stray-dogs"}, "zh-Hans"),
+    ("地下道积水", {"flooding"}, "zh-Hans"),
+    ("图书馆", {"library-hours"}, "zh-Hans"),
+    ("独居老人", {"elder-meals"}, "zh-Hans"),
+    ("违规停车 消防", {"illegal-parking"}, "zh-Hans"),
+    ("传统市场 卫生", {"market-hygiene"}, "zh-Hans"),
+    ("学校 交通安全", {"school-zone"}, "zh-Hans"),
+    ("工厂 黑烟", {"air-pollution"}, "zh-Hans"),
+    ("身份证", {"id-card"}, "zh-Hans"),
+    ("streetlight Keelung", {"streetlight-english"}, "English"),
+    ("STREETLIGHT", {"streetlight-english"}, "English"),
+    ("wi-fi city hall", {"english-wifi"}, "English"),
+    ("lamp replaced", {"streetlight-english"}, "English"),
+    ("信義區 松仁路", {"construction-night"}, "places"),
+    ("內湖區 碧湖公園", {"stray-dogs"}, "places"),
+    ("福林地下道", {"flooding"}, "places"),
+    ("文山分館", {"library-hours"}, "places"),
+    ("南港展覽館", {"bus-stop"}, "places"),
+    ("萬華區 獨居", {"elder-meals"}, "places"),
+    ("林森北路", {"restaurant-smoke"}, "places"),
+    ("八德路", {"illegal-parking"}, "places"),
+    ("仁愛路四段", {"tree-fall"}, "places"),
+    ("南門市場", {"market-hygiene"}, "places"),
+    ("北投國小", {"school-zone"}, "places"),
+    ("迪化街", {"noise-bar"}, "places"),
+    ("關渡工業區", {"air-pollution"}, "places"),
+    ("興隆", {"simplified-elevator"}, "places"),
+    ("清晨五點", {"heping-noise"}, "partial words"),
+    ("管制法", {"construction-night"}, "partial words"),
+    ("抽水", {"flooding"}, "partial words"),
+    ("上班族", {"library-hours"}, "partial words"),
+    ("動保處", {"stray-dogs"}, "partial words"),
+    ("複查", {"restaurant-smoke"}, "partial words"),
+    ("按日連續處罰", {"air-pollution"}, "partial words"),
+    ("戶政事務所 李小姐", {"thanks"}, "partial words"),
+    ("app 503", {"fullwidth-code"}, "partial words"),
+    ("市民卡", {"fullwidth-code"}, "partial words"),
+    ("林美玲", {"heping-noise"}, "personal data"),
+    ("0955666777", {"noise-bar"}, "personal data"),
+    ("王伟", {"simplified-rubbish"}, "personal data"),
+    ("John Smith", {"streetlight-english"}, "personal data"),
+    # inflections: an English word whatever its ending
+    ("broken streetlights", {"streetlight-english"}, "inflections"),
+    ("leak ceiling", {"english-leak"}, "inflections"),
+    ("flooded underpass", {"english-flood"}, "inflections"),
+    # regional vocabulary: Taiwan and mainland words for the same thing
+    ("出租车 绕路", {"taxi-detour"}, "regional"),
+    ("計程車 繞路", {"taxi-detour"}, "regional"),
+    ("身份证 补发", {"id-card"}, "regional"),
+    ("软件 当机", {"kiosk-software"}, "regional"),
+    # identifiers, however they are typed
+    ("ABC1234", {"plate-parking"}, "identifiers"),
+    ("abc 1234", {"plate-parking"}, "identifiers"),
+    ("路燈 A12", {"lamp-post"}, "identifiers"),
+    # a pasted sentence no case holds word for word
+    ("我家附近的計程車司機故意繞路還多收錢請處理", {"taxi-detour"}, "pasted sentence"),
+    ("社區公園的廣場舞每天清晨都很吵希望能管一管", {"heping-noise"}, "pasted sentence"),
+    # the subject above a passing mention
+    ("路燈", {"lamp-post"}, "subject first"),
 ]
 
 
@@ -353,22 +421,33 @@ def build(distractors):
     return ids
 
 
+def ndcg_at_10(ranked, relevant):
+    """Normalised discounted cumulative gain of the first ten results (relevance 1 or 0)."""
+    gain = sum(1 / math.log2(rank + 1) for rank, key in enumerate(ranked[:10], 1) if key in relevant)
+    ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(relevant), 10) + 1))
+    return gain / ideal
+
+
 def evaluate(ids):
+    """{kind: (queries, recall@10, mrr, ndcg@10)} and the same over every query under "all"."""
     from search import cases
 
     everyone = cases.Scope(departments=None, personal=None)
-    recall_sum = reciprocal_sum = 0.0
-    for query, relevant in QUERIES:
+    figures = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
+    for query, relevant, kind in QUERIES:
         results = cases.database_search(everyone, query, cases.Filters(), "relevance", 1, 10)
         ranked = [ids.get(case.pk) for case in results.cases]
         hits = relevant.intersection(ranked)
-        recall_sum += len(hits) / len(relevant)
         first = next((rank for rank, key in enumerate(ranked, 1) if key in relevant), None)
-        reciprocal_sum += 1 / first if first else 0
+        for name in (kind, "all"):
+            figure = figures[name]
+            figure[0] += 1
+            figure[1] += len(hits) / len(relevant)
+            figure[2] += 1 / first if first else 0
+            figure[3] += ndcg_at_10(ranked, relevant)
         if len(hits) < len(relevant) or first != 1:
-            print(f"{query!r}: first relevant at {first}, found {results.total}, top {ranked[:3]}")
-    count = len(QUERIES)
-    return recall_sum / count, reciprocal_sum / count
+            print(f"{kind}: {query!r}: first relevant at {first}, found {results.total}, top {ranked[:3]}")
+    return {name: (n, recall / n, mrr / n, ndcg / n) for name, (n, recall, mrr, ndcg) in figures.items()}
 
 
 def main():
@@ -386,9 +465,13 @@ def main():
 
     call_command("migrate", verbosity=0)
     ids = build(args.distractors)
-    recall, mrr = evaluate(ids)
+    figures = evaluate(ids)
     print(f"queries={len(QUERIES)} corpus={len(CORPUS)} distractors={args.distractors}")
-    print(f"recall@10={recall:.3f} mrr={mrr:.3f}")
+    for name, (count, recall, mrr, ndcg) in figures.items():
+        if name != "all":
+            print(f"  {name:<16} n={count:<3} recall@10={recall:.3f} mrr={mrr:.3f} ndcg@10={ndcg:.3f}")
+    _count, recall, mrr, ndcg = figures["all"]
+    print(f"recall@10={recall:.3f} mrr={mrr:.3f} ndcg@10={ndcg:.3f}")
 
 
 if __name__ == "__main__":
