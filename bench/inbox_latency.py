@@ -36,23 +36,7 @@ PAGES = {
 }
 ROLES = ("intake", "supervisor", "manager", "handler", "reviewer")
 
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def ensure_cases(count):
-    from django.core.management import call_command
-
-    from casework.models import Case
-
-    missing = count - Case.objects.count()
-    if missing > 0:
-        call_command("generate_cases", missing, seed=count, index=True)
-    from search import cases
-
-    cases.index_missing()
+from bench.search_latency import ensure_cases, ensure_index, percentile  # noqa: E402
 
 
 def main():
@@ -80,6 +64,7 @@ def main():
     call_command("migrate", verbosity=0)
     load_staff()
     ensure_cases(args.cases)
+    ensure_index()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = Case.objects.count()

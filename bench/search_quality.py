@@ -394,17 +394,28 @@ QUERIES = [
 
 
 def build(distractors):
+    """The distractors, then each labelled case filed and handled through the workflow's commands,
+    as staff would: registered, its notes added, and where it has measures routed, planned and its
+    outcome recorded."""
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from casework.models import Case, Category, Channel, Event, Outcome
+    from casework import workflow
+    from casework.models import Category, Channel, Department
+    from demo.cases import DEMO_DEPARTMENT, load_departments, load_staff
 
+    load_departments()
+    load_staff()
     if distractors:
-        call_command("generate_cases", distractors, seed=7, verbosity=0)
+        call_command("generate_cases", distractors, seed=7, index=True, verbosity=0)
+    users = get_user_model().objects
+    intake, handler = users.get(username="intake"), users.get(username="handler")
+    department = Department.objects.get(code=DEMO_DEPARTMENT)
     ids = {}
     for key, (subject, content, notes, measures, name, phone, address) in CORPUS.items():
-        case = Case.objects.create(
-            access_code_hash="!",
-            channel=Channel.WEB,
+        case, _code = workflow.register_case(
+            actor=intake,
+            channel=Channel.HOTLINE,
             category=Category.COMPLAINT,
             subject=subject,
             content=content,
@@ -413,11 +424,13 @@ def build(distractors):
             citizen_address=address,
         )
         for note in notes:
-            Event.objects.create(case=case, kind=Event.Kind.NOTE, text=note)
+            workflow.add_note(case, intake, note)
         if measures:
-            Outcome.objects.create(case=case, measures=measures)
+            workflow.accept(case, intake)
+            workflow.route(case, intake, department)
+            workflow.record_handling_plan(case, handler, "依程序辦理。")
+            workflow.record_outcome(case, handler, characterisation="屬實", measures=measures)
         ids[case.pk] = key
-    call_command("rebuild_case_index", verbosity=0)  # the distractors were bulk-created
     return ids
 
 
