@@ -100,10 +100,10 @@ def _runs(folded):
             yield False, match.group("word")
 
 
-@lru_cache(maxsize=50000)
 def stem(word):
     """The English stem of a folded word ("lights" → "light", "leaking" → "leak"); other words as
-    they are."""
+    they are. Not cached: personal data (a citizen's name in Latin letters) passes through here, and
+    a process-wide cache would keep it in clear."""
     if not ENGLISH_WORD.fullmatch(word):
         return word
     with _stemmer_lock:  # the Snowball stemmer keeps state while it works

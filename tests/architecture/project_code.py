@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("appeals", "bench", "casework", "demo", "notifications", "portal", "reporting", "retention", "search")
+PACKAGES = (
+    "appeals",
+    "bench",
+    "casework",
+    "demo",
+    "notifications",
+    "portal",
+    "reporting",
+    "retention",
+    "search",
+)
 
 
 @dataclass
