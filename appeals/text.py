@@ -44,6 +44,10 @@ ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 # Where letters and digits meet inside a word: a licence plate or a lamp-post number is found however
 # it is typed (ABC-1234, ABC 1234, ABC1234).
 LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+# A number and the character written right after it are one unit: 52路 is a bus route, 52号 a house
+# number, 3楼 a floor. The unit is indexed as a term of its own, and a query naming it ranks the
+# cases holding it above those where the number and the character stand apart (幸福路52号).
+NUMBER_UNIT = re.compile(rf"(?<![0-9])([0-9]+)[ ]?([{CJK}])")
 
 
 # Taiwan and mainland words for the same thing fold to one: OpenCC's phrase-level Taiwan →
@@ -120,6 +124,10 @@ def _bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _number_units(folded):
+    return [number + unit for number, unit in NUMBER_UNIT.findall(folded)]
+
+
 def _unique(terms):
     return list(dict.fromkeys(terms))
 
@@ -127,14 +135,15 @@ def _unique(terms):
 def index_terms(text):
     """Every term under which ``text`` should be found: words, CJK bigrams and single characters."""
     terms = []
-    for is_cjk, run in _runs(normalize(text)):
+    folded = normalize(text)
+    for is_cjk, run in _runs(folded):
         if not is_cjk:
             terms.extend((run, stem(run), *_identifier_parts(run)))
             continue
         terms.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
         terms.extend(_bigrams(run))
         terms.extend(run)
-    return _unique(terms)
+    return _unique(terms + _number_units(folded))
 
 
 def query_terms(query):
@@ -152,14 +161,16 @@ def query_terms(query):
 
 
 def query_words(query):
-    """jieba's words of ``query`` (two characters or more): for ranking whole-word matches higher."""
+    """jieba's words of ``query`` (two characters or more) and its numbers with their units (52路):
+    for ranking whole-word matches higher."""
     words = []
-    for is_cjk, run in _runs(normalize(query)):
+    folded = normalize(query)
+    for is_cjk, run in _runs(folded):
         if is_cjk:
             words.extend(word for word in _segmenter().cut_for_search(run) if len(word) > 1)
         else:
             words.append(run)
-    return _unique(words)[:MAX_QUERY_TERMS]
+    return _unique(words + _number_units(folded))[:MAX_QUERY_TERMS]
 
 
 def as_token_text(terms):

@@ -2,7 +2,7 @@
 
 Builds a throwaway SQLite database, adds 300 seeded synthetic cases (generate_cases) as distractors and
 the labelled cases below, then runs every labelled query (zh-Hant, zh-Hans, English, place names,
-partial words, personal data) through the staff case search as a supervisor sees it. Prints one line
+partial words, personal data, numbers with units, subject first) through the staff case search as a supervisor sees it. Prints one line
 per miss, the figures per kind of query, then, last:
 
     recall@10=… mrr=… ndcg@10=…
@@ -293,6 +293,78 @@ CORPUS = {
         "",
         "",
     ),
+    "bus-52": (
+        "52路公車過站不停",
+        "每天早上在松江路口等52路公車，司機常常過站不停。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "address-52": (
+        "幸福路52號前水溝堵塞",
+        "幸福路52號前的水溝堵塞發臭，下雨就淹到騎樓。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "bus-307": (
+        "307路公車班次太少",
+        "307路公車尖峰時段要等三十分鐘，希望增加班次。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "address-307": (
+        "中正路307號騎樓被攤販占用",
+        "中正路307號騎樓被攤販占用，行人只能走到馬路上。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "park-toilet": (
+        "河濱公園公廁髒亂",
+        "河濱公園的公廁沒有衛生紙，地板積水，氣味很重。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "night-market": (
+        "夜市攤販占用車道",
+        "夜市攤販擺到車道上，機車只能逆向，附近公廁也不夠用。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "power-cut": (
+        "社區無預警停電",
+        "昨晚社區無預警停電四小時，冰箱裡的食物都壞了。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
+    "elevator-stuck": (
+        "電梯故障受困",
+        "住戶受困電梯半小時，管委會說上週停電後就常故障。",
+        [],
+        "",
+        "",
+        "",
+        "",
+    ),
     "fullwidth-code": (
         "ＡＰＰ無法登入",
         "市民卡ＡＰＰ更新後一直顯示錯誤代碼５０３。",
@@ -388,8 +460,15 @@ QUERIES = [
     # a pasted sentence no case holds word for word
     ("我家附近的計程車司機故意繞路還多收錢請處理", {"taxi-detour"}, "pasted sentence"),
     ("社區公園的廣場舞每天清晨都很吵希望能管一管", {"heping-noise"}, "pasted sentence"),
+    # numbers and their units: a bus route is not a house number with the same digits
+    ("52路", {"bus-52"}, "numbers with units"),
+    ("幸福路52號", {"address-52"}, "numbers with units"),
+    ("307路", {"bus-307"}, "numbers with units"),
+    ("中正路307號", {"address-307"}, "numbers with units"),
     # the subject above a passing mention
     ("路燈", {"lamp-post"}, "subject first"),
+    ("公廁", {"park-toilet"}, "subject first"),
+    ("停電", {"power-cut"}, "subject first"),
 ]
 
 
@@ -482,7 +561,7 @@ def main():
     print(f"queries={len(QUERIES)} corpus={len(CORPUS)} distractors={args.distractors}")
     for name, (count, recall, mrr, ndcg) in figures.items():
         if name != "all":
-            print(f"  {name:<16} n={count:<3} recall@10={recall:.3f} mrr={mrr:.3f} ndcg@10={ndcg:.3f}")
+            print(f"  {name:<18} n={count:<3} recall@10={recall:.3f} mrr={mrr:.3f} ndcg@10={ndcg:.3f}")
     _count, recall, mrr, ndcg = figures["all"]
     print(f"recall@10={recall:.3f} mrr={mrr:.3f} ndcg@10={ndcg:.3f}")
 

@@ -5,6 +5,7 @@ its rows, facets and pages come from search.cases (Elasticsearch or the database
 queryset the view filters and paginates itself.
 """
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -93,6 +94,13 @@ class CaseSearchView(BackOfficeIndexView):
         if not self.results:
             return ""
         total = self.results.total
+        if self.results.estimated:
+            # Too many to count: an estimate, and only the first of them are listed.
+            return ngettext(
+                "About %(counter)s case found; the first %(shown)s are listed.",
+                "About %(counter)s cases found; the first %(shown)s are listed.",
+                total,
+            ) % {"counter": intcomma(total), "shown": intcomma(cases.MAX_RESULTS)}
         return ngettext("%(counter)s case found", "%(counter)s cases found", total) % {"counter": total}
 
     def get_context_data(self, **kwargs):
@@ -107,7 +115,7 @@ class CaseSearchView(BackOfficeIndexView):
         )
         if results and results.num_pages > 1:
             # The page search.cases returned, as Wagtail's pagination shows a page.
-            paginator = WagtailPaginator(range(results.total), results.per_page)
+            paginator = WagtailPaginator(range(min(results.total, cases.MAX_RESULTS)), results.per_page)
             paginator.verbose_name = Case._meta.verbose_name
             paginator.verbose_name_plural = Case._meta.verbose_name_plural
             context.update(

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Q, Value
+from django.db.models import BooleanField, Count, IntegerField, Max, Min, Q, Value
 from django.db.models import When as _When
 from django.db.models.expressions import Case as _Case
 from django.db.models.expressions import RawSQL
@@ -35,6 +35,14 @@ from .scope import Scope as Scope  # still cases.Scope for bench/
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
+# Results a search lists, at most (pages beyond are not offered); past this many matches the
+# database backend estimates the total and the facet counts from a sample instead of counting them.
+MAX_RESULTS = EXACT_COUNT_LIMIT = 10_000
+# The sample: this many evenly spaced slices of case ids, this many ids in all. Ids grow with time, so
+# the slices spread over the whole history, old and new cases alike; on PostgreSQL each slice is a
+# range scan of a primary key, intersected with the terms' index before any row is read.
+SAMPLE_SLICES = 25
+SAMPLE_IDS = 50_000
 SUBJECT_WEIGHT = 10
 WORD_WEIGHT = 2
 FACETS = ("status", "category", "channel", "department", "sla")
@@ -198,6 +206,37 @@ def index_missing(batch_size=500, progress=None):
     return len(ids)
 
 
+def rewrite_entry_terms(case_model, entry_model, batch_size=500):
+    """Recompute the terms of every existing entry after the way text is cut into terms changed (data
+    migrations pass their historical models). Elasticsearch documents are marked as waiting, so the
+    catch-up sends them again."""
+    fields = ["subject_terms", "terms", "personal_terms"]
+    if elasticsearch_enabled():
+        fields.append("elasticsearch_pending")
+    cases = (
+        case_model.objects.filter(search_entry__isnull=False)
+        .order_by("pk")
+        .prefetch_related("events", "outcomes", "visits")
+    )
+    batch = []
+    for case in cases.iterator(chunk_size=batch_size):
+        subject, parts, personal = case_texts(case)
+        batch.append(
+            entry_model(
+                case_id=case.pk,
+                subject_terms=token_text([subject]),
+                terms=token_text(parts),
+                personal_terms=personal_token_text(personal),
+                elasticsearch_pending=True,
+            )
+        )
+        if len(batch) >= batch_size:
+            entry_model.objects.bulk_update(batch, fields)
+            batch = []
+    if batch:
+        entry_model.objects.bulk_update(batch, fields)
+
+
 def rebuild_entries(batch_size=500, progress=None):
     """(Re)build the database entries of all cases. Returns the count."""
     done = 0
@@ -228,10 +267,13 @@ class Results:
     backend: str = "database"
     notice: str = ""
     personal_matches: set = field(default_factory=set)
+    # The total and facet counts are estimates ("about N"): too many cases matched to count them.
+    estimated: bool = False
 
     @property
     def num_pages(self):
-        return max(1, -(-self.total // self.per_page))
+        # No one reads past the first MAX_RESULTS of a search: they narrow it instead.
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
 
     @property
     def has_previous(self):
@@ -281,6 +323,10 @@ def elasticsearch_search(scope, query, filters, sort, page, per_page):
     if scope.sees_nothing:
         return Results(cases=[], total=0, page_number=1, per_page=per_page, backend="elasticsearch")
     hits = elastic.search(scope, query, filters, sort, page, per_page)
+    notice = ""
+    if hits.total == 0 and is_pasted_sentence(query):
+        hits = elastic.search(scope, query, filters, sort, page, per_page, any_word=True)
+        notice = any_word_notice() if hits.total else ""
     # The document may be older than the case: re-routed since, or deleted. Only cases that exist and
     # that the user may see now are shown, whatever the index says about their department.
     by_id = scoped_cases(scope).select_related("department", "handler", "search_entry").in_bulk(hits.ids)
@@ -292,6 +338,7 @@ def elasticsearch_search(scope, query, filters, sort, page, per_page):
         per_page=per_page,
         facets=label_facets(hits.counts),
         backend="elasticsearch",
+        notice=notice,
         personal_matches=personal_matches(scope, query_terms(query), shown),
     )
 
@@ -407,6 +454,15 @@ FEW_MATCHES = 1000
 PASTED_SENTENCE_LENGTH = 12
 
 
+def is_pasted_sentence(query):
+    """Whether a query that found nothing should be tried again as "any of its words"."""
+    return len(query_words(query)) > 1 and len("".join(query.split())) >= PASTED_SENTENCE_LENGTH
+
+
+def any_word_notice():
+    return _("No case contains every word of the search: cases with some of them, most first.")
+
+
 def _any_word_entries(words):
     """Entries holding at least one of ``words`` in their text (never in the personal data)."""
     if connection.vendor == "postgresql":
@@ -422,23 +478,21 @@ def _any_word_entries(words):
 def database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
     scoped = filter_cases(scoped_cases(scope), filters)
-    cases = scoped
-    if terms:
-        cases = cases.filter(pk__in=_matching_entries(scope, terms).values("case_id"))
-    counts = database_counts(cases)
+    cases = _matching(scoped, scope, terms)
+    counts, estimated = counts_or_estimates(cases, lambda sample: _matching(scoped, scope, terms, sample))
     total = counts.pop("total")
-    notice = ""
-    any_words = query_words(query)
-    if terms and total == 0 and len(any_words) > 1 and len("".join(query.split())) >= PASTED_SENTENCE_LENGTH:
-        cases = scoped.filter(pk__in=_any_word_entries(any_words).values("case_id"))
-        counts = database_counts(cases)
+    if terms and total == 0 and is_pasted_sentence(query):
+        words = query_words(query)
+        cases = _matching(scoped, scope, words, any_word=True)
+        counts, estimated = counts_or_estimates(
+            cases, lambda sample: _matching(scoped, scope, words, sample, any_word=True)
+        )
         total = counts.pop("total")
         if total:
-            notice = _("No case contains every word of the search: cases with some of them, most first.")
-            hits = [_contains("terms", word, WORD_WEIGHT) for word in any_words]
-            hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in any_words]
+            hits = [_contains("terms", word, WORD_WEIGHT) for word in words]
+            hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in words]
             cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
-            return _page_of(scope, [], cases, counts, total, page, per_page, notice)
+            return _page_of(scope, [], cases, counts, total, page, per_page, any_word_notice(), estimated)
     if terms and total <= FEW_MATCHES:
         # PostgreSQL cannot tell how rare a term is: for a phone number or a rare word it may walk
         # every case in date order looking for the few that match (seconds at 1M cases). With the
@@ -448,17 +502,84 @@ def database_search(scope, query, filters, sort, page, per_page):
         words = [word for word in query_words(query) if word not in terms]
         hits = [_contains("subject_terms", term, SUBJECT_WEIGHT) for term in terms]
         hits += [_contains("terms", word, WORD_WEIGHT) for word in words]
-        score = hits[0]
-        for hit in hits[1:]:
-            score = score + hit
-        cases = cases.annotate(score=score).order_by("-score", "-received_at", "-pk")
+        cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
     else:
         cases = cases.order_by("-received_at", "-pk")
-    return _page_of(scope, terms, cases, counts, total, page, per_page, notice)
+    return _page_of(scope, terms, cases, counts, total, page, per_page, "", estimated)
 
 
-def _page_of(scope, terms, cases, counts, total, page, per_page, notice=""):
-    last_page = max(1, -(-total // per_page))
+def _matching(scoped, scope, terms, sample=None, any_word=False):
+    """``scoped`` cases holding every term (with ``any_word``, one of them at least, in their text);
+    with ``sample``, only those whose id is in its slices."""
+    if sample is not None:
+        scoped = scoped.filter(_id_slices(sample))
+    if not terms:
+        return scoped
+    entries = _any_word_entries(terms) if any_word else _matching_entries(scope, terms)
+    if sample is not None:
+        # The same slices on the entries, so the index lookups are narrowed before rows are read.
+        entries = entries.filter(_id_slices(sample))
+    return scoped.filter(pk__in=entries.values("case_id"))
+
+
+def _id_slices(sample):
+    condition = Q(pk__in=[])
+    for low, high in sample.slices:
+        condition |= Q(pk__gte=low, pk__lte=high)
+    return condition
+
+
+@dataclass
+class Sample:
+    """Evenly spaced slices of case ids, standing for ``fraction`` of all cases."""
+
+    slices: list
+    fraction: float
+
+
+def id_sample():
+    """The sample of case ids the estimates are made from; None when there are too few cases to
+    need one."""
+    slices, size = SAMPLE_SLICES, SAMPLE_IDS
+    bounds = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    low, high = bounds["low"], bounds["high"]
+    if low is None or high - low + 1 <= size:
+        return None
+    width, stride = size // slices, (high - low + 1) // slices
+    ranges = [(low + i * stride, low + i * stride + width - 1) for i in range(slices)]
+    return Sample(ranges, slices * width / (high - low + 1))
+
+
+def counts_or_estimates(cases, sampled):
+    """(counts, estimated): the total and facet counts of ``cases``, counted when there are at most
+    EXACT_COUNT_LIMIT of them, else estimated from ``sampled(id_sample())`` (the same search over
+    the sample's cases only), scaled up. Counting 100,000 matches reads 100,000 rows; the sample
+    reads a few thousand."""
+    if cases.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count() <= EXACT_COUNT_LIMIT:
+        return database_counts(cases), False
+    sample = id_sample()
+    if sample is None:
+        return database_counts(cases), False
+    counts = database_counts(sampled(sample))
+    scaled = {
+        name: {value: _about(count / sample.fraction) for value, count in values.items()}
+        for name, values in counts.items()
+        if name != "total"
+    }
+    scaled["total"] = max(EXACT_COUNT_LIMIT + 1, _about(counts["total"] / sample.fraction))
+    return scaled, True
+
+
+def _about(estimate):
+    """An estimate to two significant figures: 12,345 → 12,000 (more would claim a precision it lacks)."""
+    if estimate < 100:
+        return round(estimate)
+    magnitude = 10 ** (len(str(int(estimate))) - 2)
+    return int(round(estimate / magnitude) * magnitude)
+
+
+def _page_of(scope, terms, cases, counts, total, page, per_page, notice="", estimated=False):
+    last_page = max(1, -(-min(total, MAX_RESULTS) // per_page))
     page = min(page, last_page)
     offset = (page - 1) * per_page
     shown = list(cases.select_related("department", "handler", "search_entry")[offset : offset + per_page])
@@ -471,6 +592,7 @@ def _page_of(scope, terms, cases, counts, total, page, per_page, notice=""):
         backend="database",
         notice=notice,
         personal_matches=personal_matches(scope, terms, shown),
+        estimated=estimated,
     )
 
 

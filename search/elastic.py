@@ -231,13 +231,21 @@ def filter_clauses(scope, filters, today=None, ranges=None):
     return clauses
 
 
-def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, today=None):
-    """The Search (its .to_dict() is the request body): terms, scope and filters, facets, order, page."""
+def build_search(scope, query, filters, sort="relevance", page=1, per_page=20, today=None, any_word=False):
+    """The Search (its .to_dict() is the request body): terms, scope and filters, facets, order, page.
+
+    With ``any_word`` (a pasted sentence no case holds entirely) a case needs only one of the query's
+    words in its text, and the more it holds the higher it ranks."""
     ranges = sla_ranges(today)
     terms = query_terms(query)
     must = [term_clause(term, scope) for term in terms]
     should = []
-    if terms:
+    if any_word:
+        words = query_words(query)
+        must = [Q("bool", should=[Q("term", terms=word) for word in words], minimum_should_match=1)]
+        should += [Q("term", subject_terms={"value": word, "boost": 5}) for word in words]
+        should += [Q("term", terms={"value": word, "boost": 2}) for word in words]
+    elif terms:
         should.append(Q("match", folded={"query": normalize(query)}))
         should += [Q("term", subject_terms={"value": term, "boost": 5}) for term in terms]
         words = [word for word in query_words(query) if word not in terms]
@@ -278,9 +286,10 @@ class Hits:
     counts: dict
 
 
-def search(scope, query, filters, sort, page, per_page):
+def search(scope, query, filters, sort, page, per_page, any_word=False):
     """Run the search; raises one of UNAVAILABLE when Elasticsearch does not answer."""
-    response = build_search(scope, query, filters, sort, page, per_page).using(client()).execute()
+    search = build_search(scope, query, filters, sort, page, per_page, any_word=any_word)
+    response = search.using(client()).execute()
     aggregations = response.aggregations
     counts = {
         name: {bucket.key: bucket.doc_count for bucket in getattr(aggregations, name).buckets}

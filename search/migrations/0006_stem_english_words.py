@@ -7,42 +7,13 @@ from their pages. Elasticsearch documents are marked as waiting so the catch-up 
 (or run `manage.py rebuild_case_index`).
 """
 
-from django.conf import settings
 from django.db import migrations
-
-BATCH_SIZE = 500
 
 
 def restem_case_entries(apps, schema_editor):
-    from search.cases import case_texts, personal_token_text, token_text
+    from search.cases import rewrite_entry_terms
 
-    Case = apps.get_model("casework", "Case")
-    Entry = apps.get_model("case_search", "CaseSearchEntry")
-    fields = ["subject_terms", "terms", "personal_terms"]
-    if settings.ELASTICSEARCH_URL:
-        fields.append("elasticsearch_pending")
-    cases = (
-        Case.objects.filter(search_entry__isnull=False)
-        .order_by("pk")
-        .prefetch_related("events", "outcomes", "visits")
-    )
-    batch = []
-    for case in cases.iterator(chunk_size=BATCH_SIZE):
-        subject, parts, personal = case_texts(case)
-        batch.append(
-            Entry(
-                case_id=case.pk,
-                subject_terms=token_text([subject]),
-                terms=token_text(parts),
-                personal_terms=personal_token_text(personal),
-                elasticsearch_pending=True,
-            )
-        )
-        if len(batch) >= BATCH_SIZE:
-            Entry.objects.bulk_update(batch, fields)
-            batch = []
-    if batch:
-        Entry.objects.bulk_update(batch, fields)
+    rewrite_entry_terms(apps.get_model("casework", "Case"), apps.get_model("case_search", "CaseSearchEntry"))
 
 
 def restem_page_entries(apps, schema_editor):

@@ -170,3 +170,10 @@ def test_an_identifier_is_found_however_it_is_typed(query, text):
 
 def test_an_identifier_does_not_match_another_with_the_same_letters():
     assert not matches("ABC1234", "車牌 ABC-5678 長期違停")
+
+
+def test_a_number_and_the_character_after_it_are_also_one_term():
+    assert "52路" in index_terms("搭52路公車") and "52号" in index_terms("幸福路52號")
+    assert "52路" not in index_terms("幸福路52號")
+    # A query asks for the number and the character; the unit only ranks.
+    assert query_terms("52路") == ["52", "路"] and "52路" in query_words("52 路")

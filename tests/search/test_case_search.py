@@ -270,3 +270,43 @@ def test_a_pasted_sentence_no_case_holds_word_for_word_falls_back_to_any_word(of
     # A query every word of which a case holds gets no notice.
     results = cases.search(office["intake"], "故障 很暗")
     assert [case.pk for case in results.cases] == [lamp.pk] and not results.notice
+
+
+def test_a_bus_route_ranks_above_a_house_number_with_the_same_digits(office, indexed):
+    with indexed():
+        # The older case holds the route; the newer one the same digits as a house number.
+        route = CaseFactory(subject="52路公車經常誤點", department=office["dot"])
+        address = CaseFactory(subject="幸福路52號前人行道破損", department=office["dot"])
+    assert found(office["intake"], "52路")[:2] == [route.pk, address.pk]
+    assert found(office["intake"], "52號")[0] == address.pk
+
+
+def test_too_many_matches_to_count_are_estimated_from_a_sample_and_listed_up_to_a_limit(
+    office, indexed, monkeypatch, client
+):
+    # The limits of a city's index, scaled down: past 30 matches the search estimates from a sample
+    # of a third of the ids, and lists 8 at most.
+    monkeypatch.setattr(cases, "EXACT_COUNT_LIMIT", 30)
+    monkeypatch.setattr(cases, "MAX_RESULTS", 8)
+    monkeypatch.setattr(cases, "SAMPLE_SLICES", 5)
+    monkeypatch.setattr(cases, "SAMPLE_IDS", 25)
+    with indexed():
+        for number in range(72):
+            CaseFactory(
+                subject=f"路燈不亮 {number}",
+                department=office["dot"] if number % 3 else office["epb"],
+            )
+    results = cases.search(office["intake"], "路燈")
+    assert results.estimated
+    # 73 lamp cases (72 and the office's own): the estimate is near, not exact.
+    assert 50 <= results.total <= 100
+    departments = {value.label: value.count for value in results.facets["department"]}
+    assert departments["交通局"] > departments["環保局"] > 0
+    assert results.num_pages == 1  # 8 listed at most, on one page of 20
+    # Few enough to count: exact again.
+    exact = cases.search(office["intake"], "路燈", cases.Filters(department=office["epb"].pk))
+    assert not exact.estimated and exact.total == 24 + 1
+
+    client.force_login(office["intake"])
+    page = client.get("/admin/case-search/", {"q": "路燈"}).content.decode()
+    assert "About" in page and "the first 8 are listed" in page

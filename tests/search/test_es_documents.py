@@ -150,13 +150,28 @@ def test_live_search_scoped_with_facets(settings, django_capture_on_commit_callb
 class FakeElasticsearch:
     """Answers a search with a fixed response, and keeps the request body it was sent."""
 
-    def __init__(self, body):
-        self.body = body
+    def __init__(self, *bodies):
+        self.bodies = list(bodies)
         self.requests = []
 
     def search(self, index, body, **params):
         self.requests.append((index, body))
-        return type("Answer", (), {"body": self.body})()
+        # One answer per request, in order; the last one answers every request after it.
+        answer = self.bodies[min(len(self.requests), len(self.bodies)) - 1]
+        return type("Answer", (), {"body": answer})()
+
+
+def answer_with(*case_ids):
+    return {
+        "hits": {
+            "total": {"value": len(case_ids), "relation": "eq"},
+            "hits": [{"_id": str(pk), "_index": "appeals-test-cases-1", "_score": 1.0} for pk in case_ids],
+        },
+        "aggregations": {
+            **{name: {"buckets": []} for name in ("status", "category", "channel", "department")},
+            "sla": {"buckets": {state: {"doc_count": 0} for state in ("overdue", "due_soon", "on_time")}},
+        },
+    }
 
 
 @pytest.mark.django_db
@@ -225,3 +240,46 @@ def test_a_stale_document_never_shows_a_case_of_another_department(monkeypatch, 
     monkeypatch.setattr(elastic, "client", lambda: FakeElasticsearch(answer))
     results = cases.search(handler, "噪音")
     assert [c.pk for c in results.cases] == [own.pk]
+
+
+@pytest.mark.django_db
+def test_any_word_query_needs_one_word_and_ranks_by_how_many():
+    sentence = "我家門口的路燈已經故障三個星期了"
+    body = elastic.build_search(ALL, sentence, cases.Filters(), any_word=True).to_dict()
+    (required,) = body["query"]["bool"]["must"]
+    assert required["bool"]["minimum_should_match"] == 1
+    words = {clause["term"]["terms"] for clause in required["bool"]["should"]}
+    assert {"路灯", "故障"} <= words
+    # Every word is a ranking clause too, more for the subject.
+    boosted = {
+        (next(iter(c["term"])), next(iter(c["term"].values()))["boost"])
+        for c in body["query"]["bool"]["should"]
+    }
+    assert ("subject_terms", 5) in boosted and ("terms", 2) in boosted
+
+
+@pytest.mark.django_db
+def test_a_pasted_sentence_elasticsearch_finds_nothing_for_is_asked_again_for_any_word(monkeypatch, settings):
+    settings.ELASTICSEARCH_URL = "http://elasticsearch.invalid:9200"
+    intake = staff(roles.INTAKE_OFFICER)
+    lamp = CaseFactory(subject="路燈故障 晚上很暗")
+    fake = FakeElasticsearch(answer_with(), answer_with(lamp.pk))
+    monkeypatch.setattr(elastic, "client", lambda: fake)
+    results = cases.search(intake, "我家門口的路燈已經故障三個星期了請盡快派人修理")
+    assert [c.pk for c in results.cases] == [lamp.pk]
+    assert results.backend == "elasticsearch" and "every word" in results.notice
+    assert len(fake.requests) == 2
+    # A short query that finds nothing stays "every word": staff narrowing a search want no surprises.
+    fake = FakeElasticsearch(answer_with(), answer_with(lamp.pk))
+    monkeypatch.setattr(elastic, "client", lambda: fake)
+    results = cases.search(intake, "路燈 漏水")
+    assert results.cases == [] and not results.notice and len(fake.requests) == 1
+
+
+@pytest.mark.django_db
+def test_a_number_with_its_unit_ranks_higher_than_the_number_and_the_character_apart():
+    body = elastic.build_search(ALL, "52路", cases.Filters()).to_dict()
+    ranking = [c["term"] for c in body["query"]["bool"]["should"] if "term" in c]
+    assert {"terms": {"value": "52路", "boost": 2}} in ranking
+    # Required are the number and the character, so the address still matches, lower.
+    assert len(body["query"]["bool"]["must"]) == 2
