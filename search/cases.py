@@ -35,14 +35,20 @@ from .scope import Scope as Scope  # still cases.Scope for bench/
 logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
-# Results a search lists, at most (pages beyond are not offered); past this many matches the
-# database backend estimates the total and the facet counts from a sample instead of counting them.
-MAX_RESULTS = EXACT_COUNT_LIMIT = 10_000
+# Results a search lists, at most (pages beyond are not offered).
+MAX_RESULTS = 10_000
+# Past this many matches the database backend estimates the total and the facet counts from a
+# sample instead of counting them, and ranks "subject first, then newest" instead of scoring each
+# match: both would read every match, more than a page's time allows at a city's scale.
+EXACT_COUNT_LIMIT = 5_000
 # The sample: this many evenly spaced slices of case ids, this many ids in all. Ids grow with time, so
 # the slices spread over the whole history, old and new cases alike; on PostgreSQL each slice is a
 # range scan of a primary key, intersected with the terms' index before any row is read.
 SAMPLE_SLICES = 25
-SAMPLE_IDS = 50_000
+SAMPLE_IDS = 25_000
+# A part of such a search with fewer rows than this is read whole and sorted; a larger one is read
+# in date order (its rows are then frequent enough for the walk to stop soon).
+WALK_FROM = 2_000
 SUBJECT_WEIGHT = 10
 WORD_WEIGHT = 2
 FACETS = ("status", "category", "channel", "department", "sla")
@@ -386,8 +392,13 @@ def _tsquery(terms, hashed_too=False):
 
 
 def _matching_entries(scope, terms):
-    """Entries holding every term, in the text or (where the scope allows) in the personal data."""
+    """Entries holding every term, in the text or (where the scope allows) in the personal data, of
+    the scope's departments."""
     entries = CaseSearchEntry.objects.all()
+    if scope.departments is not None:
+        # Said here as well as on the cases: PostgreSQL can then intersect the terms' index with the
+        # departments' before reading any row (the entry is rewritten whenever its case moves).
+        entries = entries.filter(department_id__in=scope.departments)
     postgres = connection.vendor == "postgresql"
     personal_allowed = scope.personal is None or bool(scope.personal)
     personal_everywhere = scope.personal is None or (
@@ -408,7 +419,9 @@ def _matching_entries(scope, terms):
             in_text = Q(RawSQL(f"{_term_vector('terms')} @@ %s::tsquery", [_tsquery([term])], BooleanField()))
             in_personal = Q(
                 RawSQL(
-                    f"{_term_vector('personal_terms')} @@ %s::tsquery", [_tsquery([hashed])], BooleanField()
+                    f"{_term_vector('personal_terms')} @@ %s::tsquery",
+                    [_tsquery([hashed])],
+                    BooleanField(),
                 )
             )
         else:
@@ -444,10 +457,6 @@ def filter_cases(cases, filters):
     return cases
 
 
-# Up to this many matches, the page query starts from the matching ids (see database_search).
-FEW_MATCHES = 1000
-
-
 # A query this long (characters, spaces aside) that no case holds entirely is most likely a pasted
 # sentence: the search falls back to the cases holding any of its words, most of them first. Shorter
 # queries are what staff type to narrow a search, and stay "every word".
@@ -479,26 +488,32 @@ def database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
     scoped = filter_cases(scoped_cases(scope), filters)
     cases = _matching(scoped, scope, terms)
-    counts, estimated = counts_or_estimates(cases, lambda sample: _matching(scoped, scope, terms, sample))
+    counts, estimated, ids = counts_or_estimates(
+        cases, lambda sample: _matching(scoped, scope, terms, sample)
+    )
     total = counts.pop("total")
     if terms and total == 0 and is_pasted_sentence(query):
         words = query_words(query)
         cases = _matching(scoped, scope, words, any_word=True)
-        counts, estimated = counts_or_estimates(
+        counts, estimated, ids = counts_or_estimates(
             cases, lambda sample: _matching(scoped, scope, words, sample, any_word=True)
         )
         total = counts.pop("total")
+        if ids is not None:
+            cases = Case.objects.filter(pk__in=ids)
         if total:
             hits = [_contains("terms", word, WORD_WEIGHT) for word in words]
             hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in words]
             cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
             return _page_of(scope, [], cases, counts, total, page, per_page, any_word_notice(), estimated)
-    if terms and total <= FEW_MATCHES:
+    if ids is not None:
         # PostgreSQL cannot tell how rare a term is: for a phone number or a rare word it may walk
         # every case in date order looking for the few that match (seconds at 1M cases). With the
-        # handful of ids in hand, the page is a primary-key lookup.
-        cases = Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True)))
-    if terms and sort != "date":
+        # ids in hand, the page is a primary-key lookup.
+        cases = Case.objects.filter(pk__in=ids)
+    if terms and estimated:
+        cases = _ordered_at_scale(scope, terms, filters, cases, sort)
+    elif terms and sort != "date":
         words = [word for word in query_words(query) if word not in terms]
         hits = [_contains("subject_terms", term, SUBJECT_WEIGHT) for term in terms]
         hits += [_contains("terms", word, WORD_WEIGHT) for word in words]
@@ -506,6 +521,148 @@ def database_search(scope, query, filters, sort, page, per_page):
     else:
         cases = cases.order_by("-received_at", "-pk")
     return _page_of(scope, terms, cases, counts, total, page, per_page, "", estimated)
+
+
+# The expression of migration 0008's index over the subject's terms (PostgreSQL only).
+SUBJECT_VECTOR = "array_to_tsvector(string_to_array(btrim(subject_terms), ' '))"
+
+
+def _ordered_at_scale(scope, terms, filters, cases, sort):
+    """The matching cases in order, for a search with too many of them to score them all: newest
+    first, or (best match) those whose subject holds every term first, then the others, newest first.
+
+    When every filter is one the search entries hold themselves (the scope's departments, status,
+    department, dates), the entries are read newest first (_NewestFirst) only as far as the page
+    needs, and the page's cases loaded by id.
+    """
+    if filters.category or filters.channel or filters.sla:
+        if sort == "date":
+            return cases.order_by("-received_at", "-pk")
+        in_subject = Q(pk__in=_subject_entries(terms).values("case_id"))
+        return _TwoParts(cases.filter(in_subject), cases.exclude(in_subject))
+    within = CaseSearchEntry.objects.all()
+    if scope.departments is not None:
+        within = within.filter(department_id__in=scope.departments)
+    within = _filter_entries(within, filters)
+    matching = _filter_entries(_matching_entries(scope, terms), filters)
+    if sort == "date":
+        return _CasesOf(_NewestFirst(within, matching))
+    first, rest = matching.filter(_in_subject(terms)), matching.exclude(_in_subject(terms))
+    # How many hold the terms in their subject is found through the indexes; a few are sorted at
+    # once, many are read newest first like the rest.
+    return _CasesOf(_TwoParts(first, _NewestFirst(within, rest), first_walked=_NewestFirst(within, first)))
+
+
+class _NewestFirst:
+    """The entries of ``matching``, newest first, found by reading ``within`` newest first a batch at
+    a time (the case_search_newest index) and keeping the entries of each batch that match.
+
+    Why not ask PostgreSQL for them in that order: it underestimates how many entries hold two
+    bigrams of one word (中山 and 山路 are not independent), then reads every match to sort them,
+    tens of thousands of rows (bench/plans/search.txt). Used only when the matches are many, so a
+    batch holds some of them and the walk stops soon after the page.
+    """
+
+    FIRST_BATCH = 2_000
+
+    def __init__(self, within, matching):
+        self.within = within.order_by("-received_at", "-pk")
+        self.matching = matching
+
+    def order_by(self, *fields):
+        return self
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        found, after, batch = [], None, self.FIRST_BATCH
+        while len(found) < stop:
+            newest = self.within
+            if after is not None:
+                received_at, case_id = after
+                newest = newest.filter(
+                    Q(received_at__lt=received_at) | Q(received_at=received_at, pk__lt=case_id)
+                )
+            rows = list(newest.values_list("received_at", "pk")[:batch])
+            if not rows:
+                break
+            ids = [case_id for _received, case_id in rows]
+            matched = set(self.matching.filter(pk__in=ids).values_list("pk", flat=True))
+            found += [case_id for case_id in ids if case_id in matched]
+            after, batch = rows[-1], batch * 2
+        return found[start:stop]
+
+
+def _filter_entries(entries, filters):
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.department:
+        entries = entries.filter(department_id=filters.department)
+    start, end = filters.received_range()
+    if start:
+        entries = entries.filter(received_at__gte=start)
+    if end:
+        entries = entries.filter(received_at__lte=end)
+    return entries
+
+
+class _CasesOf:
+    """The cases of a sequence of search entries, in its order (loaded by id, a page at a time)."""
+
+    def __init__(self, entries):
+        self.entries = entries
+        self.related = ()
+
+    def select_related(self, *fields):
+        self.related = fields
+        return self
+
+    def __getitem__(self, window):
+        ids = [getattr(entry, "case_id", entry) for entry in self.entries[window]]
+        by_id = Case.objects.select_related(*self.related).in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _subject_entries(terms):
+    """Entries whose subject holds every term."""
+    return CaseSearchEntry.objects.filter(_in_subject(terms))
+
+
+def _in_subject(terms):
+    """On entries: the subject holds every term."""
+    if connection.vendor == "postgresql":
+        return Q(RawSQL(f"{SUBJECT_VECTOR} @@ %s::tsquery", [_tsquery(terms)], output_field=BooleanField()))
+    condition = Q()
+    for term in terms:
+        condition &= Q(subject_terms__contains=f" {term} ")
+    return condition
+
+
+class _TwoParts:
+    """Two querysets listed one after the other, each newest first, sliced like one.
+
+    ``first_walked`` is the first part as it is best read when it is large: below WALK_FROM rows it
+    is read through the indexes and sorted, above newest first (_NewestFirst)."""
+
+    def __init__(self, first, second, first_walked=None):
+        # -pk: the case's id on cases and on entries alike (an entry's key is its case).
+        self.parts = [part.order_by("-received_at", "-pk") for part in (first, second)]
+        self.first_walked = first_walked.order_by("-received_at", "-pk") if first_walked is not None else None
+
+    def select_related(self, *fields):
+        self.parts = [part.select_related(*fields) for part in self.parts]
+        return self
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        # Only as many of the first part as the window needs are counted.
+        first = self.parts[0]
+        in_first = first[:stop].count()
+        if self.first_walked is not None and first[:WALK_FROM].count() >= WALK_FROM:
+            first = self.first_walked
+        rows = list(first[start:stop]) if start < in_first else []
+        if stop > in_first:
+            rows += list(self.parts[1][max(0, start - in_first) : stop - in_first])
+        return rows
 
 
 def _matching(scoped, scope, terms, sample=None, any_word=False):
@@ -551,23 +708,36 @@ def id_sample():
 
 
 def counts_or_estimates(cases, sampled):
-    """(counts, estimated): the total and facet counts of ``cases``, counted when there are at most
-    EXACT_COUNT_LIMIT of them, else estimated from ``sampled(id_sample())`` (the same search over
-    the sample's cases only), scaled up. Counting 100,000 matches reads 100,000 rows; the sample
-    reads a few thousand."""
-    if cases.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count() <= EXACT_COUNT_LIMIT:
-        return database_counts(cases), False
+    """(counts, estimated, ids): the total and facet counts of ``cases``.
+
+    Counted when there are at most EXACT_COUNT_LIMIT of them (``ids`` then holds their ids, for the
+    page to be read by primary key), else estimated from ``sampled(id_sample())`` (the same search
+    over the sample's cases only), scaled up (``ids`` is None). Counting 100,000 matches reads
+    100,000 rows; the sample reads a few thousand, so it is asked first.
+    """
     sample = id_sample()
+    if sample is not None:
+        in_sample = database_counts(sampled(sample))
+        if in_sample["total"] / sample.fraction > EXACT_COUNT_LIMIT:
+            return _scaled(in_sample, sample), True, None
+    # Few by the sample's account, or too few cases for a sample: counted, unless there are more
+    # than the sample thought.
+    ids = list(cases.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
+    if len(ids) <= EXACT_COUNT_LIMIT:
+        return database_counts(Case.objects.filter(pk__in=ids)), False, ids
     if sample is None:
-        return database_counts(cases), False
-    counts = database_counts(sampled(sample))
+        return database_counts(cases), False, None
+    return _scaled(in_sample, sample), True, None
+
+
+def _scaled(in_sample, sample):
     scaled = {
         name: {value: _about(count / sample.fraction) for value, count in values.items()}
-        for name, values in counts.items()
+        for name, values in in_sample.items()
         if name != "total"
     }
-    scaled["total"] = max(EXACT_COUNT_LIMIT + 1, _about(counts["total"] / sample.fraction))
-    return scaled, True
+    scaled["total"] = max(EXACT_COUNT_LIMIT + 1, _about(in_sample["total"] / sample.fraction))
+    return scaled
 
 
 def _about(estimate):
@@ -627,41 +797,26 @@ def sla_conditions(today=None):
 
 
 def database_counts(cases):
-    """The total and the facet counts {name: {value: count}} of the matching cases, in two queries."""
-    sla = {state: Count("pk", filter=condition) for state, condition in sla_conditions().items()}
-    totals = cases.order_by().aggregate(total=Count("pk"), **sla)
-    counts = {"total": totals.pop("total"), "sla": totals}
-    counts.update(_group_counts(cases, ("status", "category", "channel", "department_id")))
-    counts["department"] = counts.pop("department_id")
-    return counts
-
-
-def _group_counts(cases, columns):
-    """{column: {value: count}} for several columns: one GROUPING SETS query on PostgreSQL."""
-    counts = {column: {} for column in columns}
-    values = cases.order_by().values(*columns)
-    if connection.vendor == "postgresql":
-        sql, params = values.query.sql_with_params()
-        listed = ", ".join(columns)
-        sets = ", ".join(f"({column})" for column in columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {listed}, COUNT(*), GROUPING({listed}) FROM ({sql}) AS matched "
-                f"GROUP BY GROUPING SETS ({sets})",
-                params,
-            )
-            for row in cursor.fetchall():
-                grouping = row[-1]
-                # GROUPING() has a 1 bit for each column not grouped on; exactly one is grouped on.
-                for position, column in enumerate(columns):
-                    if not grouping & (1 << (len(columns) - 1 - position)):
-                        if row[position] is not None:
-                            counts[column][row[position]] = row[len(columns)]
-        return counts
-    for row in values.annotate(n=Count("pk")).values_list(*columns, "n"):
-        for position, column in enumerate(columns):
-            if row[position] is not None:
-                counts[column][row[position]] = counts[column].get(row[position], 0) + row[-1]
+    """The total and the facet counts {name: {value: count}} of the matching cases, in one query:
+    the cases grouped by every facet at once (a few hundred groups), added up per facet here."""
+    states = sla_conditions()
+    sla = _Case(
+        *(_When(condition, then=Value(state)) for state, condition in states.items()), default=Value("")
+    )
+    groups = (
+        cases.order_by()
+        .annotate(sla_state=sla)
+        .values("status", "category", "channel", "department_id", "sla_state")
+        .annotate(n=Count("pk"))
+        .values_list("status", "category", "channel", "department_id", "sla_state", "n")
+    )
+    counts = {"total": 0, "status": {}, "category": {}, "channel": {}, "department": {}}
+    counts["sla"] = dict.fromkeys(states, 0)
+    for *values, n in groups:
+        counts["total"] += n
+        for name, value in zip(("status", "category", "channel", "department", "sla"), values, strict=True):
+            if value is not None and value != "":
+                counts[name][value] = counts[name].get(value, 0) + n
     return counts
 
 

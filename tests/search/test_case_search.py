@@ -1,7 +1,10 @@
 """Staff case search on the database backend: what staff find, what they never find, and the admin page."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from casework import effects, roles
 from casework.models import Case, Category, Channel, Event, Outcome, PersonalDataAccess, Status
@@ -219,12 +222,15 @@ def test_fallback_to_the_database_with_a_notice_when_elasticsearch_is_unreachabl
     assert results.backend == "database" and results.notice
 
 
-@pytest.mark.parametrize("few_matches", [0, 1000])
+@pytest.mark.parametrize("exact_count_limit", [0, 5000])
 def test_a_page_of_results_is_the_same_whether_the_matches_are_few_or_many(
-    office, indexed, monkeypatch, few_matches
+    office, indexed, monkeypatch, exact_count_limit
 ):
-    # Few matches are looked up by id, many through the query itself: staff see the same page either way.
-    monkeypatch.setattr(cases, "FEW_MATCHES", few_matches)
+    # Few matches are counted and looked up by id, many are estimated and read newest first (subject
+    # matches first): staff see the same page either way.
+    monkeypatch.setattr(cases, "EXACT_COUNT_LIMIT", exact_count_limit)
+    monkeypatch.setattr(cases, "SAMPLE_SLICES", 1)
+    monkeypatch.setattr(cases, "SAMPLE_IDS", 1)
     with indexed():
         newer = CaseFactory(
             subject="夜間陳情",
@@ -247,7 +253,10 @@ def test_a_page_of_results_is_the_same_whether_the_matches_are_few_or_many(
         and by_relevance[2] == newer.pk
     )
     assert page("噪音", "date", department=office["epb"].pk) == [newer.pk, office["noise"].pk]
-    assert cases.search(supervisor, "噪音").total == 3
+    counted = cases.search(supervisor, "噪音")
+    assert counted.estimated == (exact_count_limit == 0)
+    if not counted.estimated:
+        assert counted.total == 3
     assert page("罰單", "relevance") == [] and page("罰單", "date") == []
 
 
@@ -310,3 +319,40 @@ def test_too_many_matches_to_count_are_estimated_from_a_sample_and_listed_up_to_
     client.force_login(office["intake"])
     page = client.get("/admin/case-search/", {"q": "路燈"}).content.decode()
     assert "About" in page and "the first 8 are listed" in page
+
+
+def test_too_many_to_rank_list_subject_matches_first_then_the_rest_each_newest_first(
+    office, indexed, monkeypatch
+):
+    monkeypatch.setattr(cases, "EXACT_COUNT_LIMIT", 3)
+    monkeypatch.setattr(cases, "SAMPLE_SLICES", 2)
+    monkeypatch.setattr(cases, "SAMPLE_IDS", 4)
+    start = timezone.now() - timedelta(days=30)
+    with indexed():
+        in_subject = [
+            CaseFactory(
+                subject=f"路燈故障 {n}", department=office["dot"], received_at=start + timedelta(days=n)
+            )
+            for n in range(3)
+        ]
+        in_passing = [
+            CaseFactory(
+                subject=f"人行道破損 {n}",
+                content="人行道破損，旁邊的路燈也有點暗。",
+                department=office["dot"],
+                received_at=start + timedelta(days=10 + n),
+            )
+            for n in range(3)
+        ]
+    results = cases.search(office["intake"], "路燈")
+    assert results.estimated
+    shown = [case.pk for case in results.cases]
+    # The office's own lamp case (received today) leads the subject matches.
+    assert shown == [office["lamp"].pk] + [c.pk for c in reversed(in_subject)] + [
+        c.pk for c in reversed(in_passing)
+    ]
+    # By date, newest first, whatever the subject.
+    newest = cases.search(office["intake"], "路燈", sort="date")
+    assert [case.pk for case in newest.cases][:4] == [office["lamp"].pk] + [
+        c.pk for c in reversed(in_passing)
+    ]
