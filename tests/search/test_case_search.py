@@ -318,7 +318,8 @@ def test_too_many_matches_to_count_are_estimated_from_a_sample_and_listed_up_to_
 
     client.force_login(office["intake"])
     page = client.get("/admin/case-search/", {"q": "路燈"}).content.decode()
-    assert "About" in page and "the first 8 are listed" in page
+    assert "約找到" in page and "只列出前 8 件" in page  # the office's language
+    assert "(約 " in page  # the facet counts too
 
 
 def test_too_many_to_rank_list_subject_matches_first_then_the_rest_each_newest_first(
