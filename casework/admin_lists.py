@@ -16,6 +16,7 @@ export, the walk-in visit register and the personal-data access log, with their 
 """
 
 import django_filters
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,9 +28,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets.button import HeaderButton
+
+from appeals.estimates import about, planner_estimate
 
 from . import access, exports, roles
 from .access import masked_citizen
@@ -100,6 +104,40 @@ class CaseFilterSet(FormFilterSet):
 # --- The base views ------------------------------------------------------------------------------
 
 
+def estimated_summary(context):
+    """ "About N in all; the first M are listed" above a list past LIST_COUNT_LIMIT, else None."""
+    estimated = getattr(context.get("paginator"), "estimated_total", None)
+    if not estimated:
+        return None
+    return _("About %(counter)s in all; the first %(shown)s are listed.") % {
+        "counter": intcomma(estimated),
+        "shown": intcomma(LIST_COUNT_LIMIT),
+    }
+
+
+# A list counts its rows up to this many; past it, its pages stop here and its total is an estimate.
+LIST_COUNT_LIMIT = 10_000
+
+
+class CappedPaginator(WagtailPaginator):
+    """Counts a list up to LIST_COUNT_LIMIT rows (the count stops there); past it, the pages stop at
+    the limit and ``estimated_total`` is PostgreSQL's estimate of the whole, shown as "about N"."""
+
+    estimated_total = None
+
+    @cached_property
+    def count(self):
+        counted = self.object_list.order_by().values("pk")[: LIST_COUNT_LIMIT + 1].count()
+        if counted <= LIST_COUNT_LIMIT:
+            return counted
+        estimate = planner_estimate(self.object_list)
+        if estimate is None:
+            # No planner to ask (SQLite, a small office's database): counted after all.
+            return self.object_list.count()
+        self.estimated_total = about(max(estimate, LIST_COUNT_LIMIT + 1))
+        return LIST_COUNT_LIMIT
+
+
 @method_decorator(never_cache, name="dispatch")
 class BackOfficeIndexView(IndexView):
     """A back-office list: role check, scoped rows, django-filter filters, safe exports."""
@@ -111,6 +149,7 @@ class BackOfficeIndexView(IndexView):
     permission_policy = None
     roles_allowed = access.CASEWORK_ROLES
     paginate_by = 50
+    paginator_class = CappedPaginator
     page_kwarg = "p"
     # The filter form on the page shows what is chosen; Wagtail's pills would need its AJAX view.
     active_filters = []
@@ -198,7 +237,7 @@ class BackOfficeIndexView(IndexView):
         return []
 
     def get_summary(self, context):
-        return ""
+        return estimated_summary(context) or ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -350,6 +389,8 @@ class CaseIndexView(BackOfficeIndexView):
         return f"{reverse('casework:case_export')}?{query.urlencode() or f'inbox={self.current_inbox}'}"
 
     def get_summary(self, context):
+        if estimated := estimated_summary(context):
+            return estimated
         count = context["items_count"]
         return ngettext("%(counter)s case", "%(counter)s cases", count) % {"counter": count}
 

@@ -22,6 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from appeals.estimates import about
 from appeals.text import as_token_text, index_terms, query_terms, query_words
 from casework import access, crypto
 from casework.deadlines import due_soon_cutoff, filter_by_sla, sla_condition
@@ -732,20 +733,12 @@ def counts_or_estimates(cases, sampled):
 
 def _scaled(in_sample, sample):
     scaled = {
-        name: {value: _about(count / sample.fraction) for value, count in values.items()}
+        name: {value: about(count / sample.fraction) for value, count in values.items()}
         for name, values in in_sample.items()
         if name != "total"
     }
-    scaled["total"] = max(EXACT_COUNT_LIMIT + 1, _about(in_sample["total"] / sample.fraction))
+    scaled["total"] = max(EXACT_COUNT_LIMIT + 1, about(in_sample["total"] / sample.fraction))
     return scaled
-
-
-def _about(estimate):
-    """An estimate to two significant figures: 12,345 → 12,000 (more would claim a precision it lacks)."""
-    if estimate < 100:
-        return round(estimate)
-    magnitude = 10 ** (len(str(int(estimate))) - 2)
-    return int(round(estimate / magnitude) * magnitude)
 
 
 def _page_of(scope, terms, cases, counts, total, page, per_page, notice="", estimated=False):

@@ -218,3 +218,25 @@ def test_access_records_and_deletion_records_are_inspected_by_auditors_only(clie
     client.force_login(office["handler"])
     for url in urls:
         assert denied(client.get(url)), url
+
+
+def test_a_list_too_long_to_count_stops_its_pages_and_shows_an_estimate(client, office, monkeypatch):
+    from django.db import connection
+
+    from casework import admin_lists
+
+    monkeypatch.setattr(admin_lists, "LIST_COUNT_LIMIT", 3)
+    for _n in range(4):
+        CaseFactory(status=Status.ROUTED, department=office["mine"])
+    client.force_login(office["supervisor"])
+    response = client.get("/admin/cases/", {"inbox": "all"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    paginator = response.context["paginator"]
+    if connection.vendor == "postgresql":
+        # Counted up to the limit; the whole is the database's estimate, said to be one.
+        assert paginator.count == 3 and paginator.estimated_total >= 4
+        assert "約" in page and "只列出前 3 件" in page
+    else:
+        # SQLite has no planner estimate to offer: a small office's list is counted.
+        assert paginator.count == 6 and paginator.estimated_total is None
