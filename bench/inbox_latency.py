@@ -47,6 +47,8 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appeals.settings.dev")
+    # As it runs in production: no debug bookkeeping (every query kept in memory, debug pages).
+    os.environ.setdefault("DEBUG", "0")
     os.environ.pop("ELASTICSEARCH_URL", None)
     import django
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, roles, workflow
 from .attachments import add_attachment
-from .deadlines import filter_by_sla
+from .deadlines import filter_by_sla, sla_condition
 from .forms import CaseRegistrationForm, VisitForm
 from .models import OPEN_STATUSES, SLAState, Status
 
@@ -71,7 +71,9 @@ def inbox(queryset, name, user):
     # cases past their deadline.
     wanted = workflow.waiting_for(user)
     if access.has_role(user, roles.SUPERVISOR):
-        wanted |= Q(pk__in=filter_by_sla(queryset, SLAState.OVERDUE))
+        # The rule itself, not a subquery: the cases past their deadline are tested as the open
+        # cases are read, never all collected first.
+        wanted |= sla_condition(SLAState.OVERDUE)
     return open_cases.filter(wanted)
 
 
