@@ -33,7 +33,13 @@ def shapes():
         ("frequent term, newest first, supervisor", supervisor, "中山路", everything, "date"),
         ("frequent term, best match, handler", handler, "噪音", everything, "relevance"),
         ("two terms, best match, supervisor", supervisor, "大安區 路燈", everything, "relevance"),
-        ("frequent term and a status filter", supervisor, "漏水", cases.Filters(status="closed"), "relevance"),
+        (
+            "frequent term and a status filter",
+            supervisor,
+            "漏水",
+            cases.Filters(status="closed"),
+            "relevance",
+        ),
         ("rare term (no case has it)", supervisor, "罰單", everything, "relevance"),
         ("phone number (personal data)", supervisor, "0912345678", everything, "relevance"),
     ]
@@ -67,7 +73,11 @@ def main():
             list(results.cases)
             elapsed = (time.perf_counter() - start) * 1000
         about = "about " if results.estimated else ""
-        out += ["=" * 100, f"{name}: {query!r}, {about}{results.total} found, {elapsed:.0f} ms in all", "=" * 100]
+        out += [
+            "=" * 100,
+            f"{name}: {query!r}, {about}{results.total} found, {elapsed:.0f} ms in all",
+            "=" * 100,
+        ]
         statements = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
         for statement in statements:
             out += ["", f"-- {float(statement['time']) * 1000:.1f} ms", statement["sql"], ""]
