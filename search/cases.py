@@ -450,12 +450,17 @@ def filter_cases(cases, filters):
         cases = cases.filter(department_id=filters.department)
     if filters.sla:
         cases = filter_by_sla(cases, filters.sla)
+    return _received_between(cases, filters)
+
+
+def _received_between(rows, filters):
+    """Cases or entries (both have received_at) received within the filters' dates."""
     start, end = filters.received_range()
     if start:
-        cases = cases.filter(received_at__gte=start)
+        rows = rows.filter(received_at__gte=start)
     if end:
-        cases = cases.filter(received_at__lte=end)
-    return cases
+        rows = rows.filter(received_at__lte=end)
+    return rows
 
 
 # A query this long (characters, spaces aside) that no case holds entirely is most likely a pasted
@@ -598,12 +603,7 @@ def _filter_entries(entries, filters):
         entries = entries.filter(status=filters.status)
     if filters.department:
         entries = entries.filter(department_id=filters.department)
-    start, end = filters.received_range()
-    if start:
-        entries = entries.filter(received_at__gte=start)
-    if end:
-        entries = entries.filter(received_at__lte=end)
-    return entries
+    return _received_between(entries, filters)
 
 
 class _CasesOf:
