@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals.estimates import about
+from appeals.estimates import about, planner_estimate
 from appeals.text import as_token_text, index_terms, query_terms, query_words
 from casework import access, crypto
 from casework.deadlines import due_soon_cutoff, filter_by_sla, sla_condition
@@ -392,14 +392,18 @@ def _tsquery(terms, hashed_too=False):
     return " & ".join(_lexeme(term) for term in terms)
 
 
-def _matching_entries(scope, terms):
-    """Entries holding every term, in the text or (where the scope allows) in the personal data, of
-    the scope's departments."""
+def _matching_entries(scope, terms, any_word=False):
+    """Entries of the scope's departments holding every term, in the text or (where the scope allows)
+    in the personal data; with ``any_word``, one of them at least, in the text."""
     entries = CaseSearchEntry.objects.all()
+    if any_word:
+        entries = _any_word_entries(terms)
     if scope.departments is not None:
         # Said here as well as on the cases: PostgreSQL can then intersect the terms' index with the
         # departments' before reading any row (the entry is rewritten whenever its case moves).
         entries = entries.filter(department_id__in=scope.departments)
+    if any_word or not terms:
+        return entries
     postgres = connection.vendor == "postgresql"
     personal_allowed = scope.personal is None or bool(scope.personal)
     personal_everywhere = scope.personal is None or (
@@ -493,109 +497,256 @@ def _any_word_entries(words):
 def database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
     scoped = filter_cases(scoped_cases(scope), filters)
-    cases = _matching(scoped, scope, terms)
-    counts, estimated, ids = counts_or_estimates(
-        cases, lambda sample: _matching(scoped, scope, terms, sample)
-    )
-    total = counts.pop("total")
-    if terms and total == 0 and is_pasted_sentence(query):
+    words = [word for word in query_words(query) if word not in terms]
+    found = _find(scoped, scope, filters, terms)
+    notice, any_word = "", False
+    if terms and found.total == 0 and is_pasted_sentence(query):
         words = query_words(query)
-        cases = _matching(scoped, scope, words, any_word=True)
-        counts, estimated, ids = counts_or_estimates(
-            cases, lambda sample: _matching(scoped, scope, words, sample, any_word=True)
-        )
-        total = counts.pop("total")
-        if ids is not None:
-            cases = Case.objects.filter(pk__in=ids)
-        if total:
-            hits = [_contains("terms", word, WORD_WEIGHT) for word in words]
-            hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in words]
-            cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
-            return _page_of(scope, [], cases, counts, total, page, per_page, any_word_notice(), estimated)
-    if ids is not None:
-        # PostgreSQL cannot tell how rare a term is: for a phone number or a rare word it may walk
-        # every case in date order looking for the few that match (seconds at 1M cases). With the
-        # ids in hand, the page is a primary-key lookup.
-        cases = Case.objects.filter(pk__in=ids)
-    if terms and estimated:
-        cases = _ordered_at_scale(scope, terms, filters, cases, sort)
-    elif terms and sort != "date":
-        words = [word for word in query_words(query) if word not in terms]
+        found = _find(scoped, scope, filters, words, any_word=True)
+        terms, any_word = [], True
+        notice = any_word_notice() if found.total else ""
+    last_page = max(1, -(-min(found.total, MAX_RESULTS) // per_page))
+    page = min(page, last_page)
+    window = slice((page - 1) * per_page, page * per_page)
+    if found.rows is not None:
+        # Counted: every match's id and date are in hand, ranked here, the page read by id.
+        ids = _ranked(found.rows, terms, words, sort, any_word)[window]
+        shown = _cases_by_id(ids)
+    elif terms and found.estimated and not any_word:
+        shown = _ordered_at_scale(scope, found, filters, terms, sort)[window]
+    else:
+        shown = list(_ordered_in_sql(found.cases, terms, words, sort, any_word)[window])
+    return Results(
+        cases=shown,
+        total=found.total,
+        page_number=page,
+        per_page=per_page,
+        facets=label_facets(found.counts),
+        backend="database",
+        notice=notice,
+        personal_matches=personal_matches(scope, terms, shown),
+        estimated=found.estimated,
+    )
+
+
+@dataclass
+class Found:
+    """What a search matched: the total and facet counts (``estimated`` past EXACT_COUNT_LIMIT), and
+    when they were counted, ``rows``: (id, received_at) of every match."""
+
+    cases: object  # the matching cases, as a queryset
+    entries: object  # their search entries (the scope's departments and the entries' own filters)
+    counts: dict
+    total: int
+    estimated: bool = False
+    rows: list = None
+    sample: object = None
+    in_sample: int = 0
+
+
+def _find(scoped, scope, filters, terms, any_word=False):
+    """The matches of ``terms`` among ``scoped`` cases, counted or estimated.
+
+    The sample is asked first: counting 100,000 matches reads 100,000 rows, the sample a few
+    thousand. Few by its account (or too few cases to need one), the matches are read, up to
+    EXACT_COUNT_LIMIT of them, with what the facets need: one query gives the count, the facets and
+    what ranking needs.
+    """
+    cases = _matching(scoped, scope, terms, any_word=any_word)
+    entries = _filter_entries(_matching_entries(scope, terms, any_word), filters)
+    sample = id_sample()
+    if sample is not None:
+        in_sample = database_counts(_matching(scoped, scope, terms, sample, any_word))
+        if in_sample["total"] / sample.fraction > EXACT_COUNT_LIMIT:
+            return _estimated(cases, entries, in_sample, sample)
+    rows = list(
+        cases.order_by()
+        .annotate(sla_state=_sla_state())
+        .values_list("pk", "received_at", *GROUPED)[: EXACT_COUNT_LIMIT + 1]
+    )
+    if len(rows) <= EXACT_COUNT_LIMIT:
+        counts = _added_up((*row[2:], 1) for row in rows)
+        return Found(cases, entries, counts, counts.pop("total"), rows=[row[:2] for row in rows])
+    if sample is None:
+        # More than the limit in a database too small for a sample: counted all the same.
+        counts = database_counts(cases)
+        return Found(cases, entries, counts, counts.pop("total"))
+    return _estimated(cases, entries, in_sample, sample)
+
+
+def _estimated(cases, entries, in_sample, sample):
+    counts = _scaled(in_sample, sample)
+    return Found(
+        cases, entries, counts, counts.pop("total"), True, sample=sample, in_sample=in_sample["total"]
+    )
+
+
+def _cases_by_id(ids, related=("department", "handler", "search_entry")):
+    by_id = Case.objects.select_related(*related).in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _ranked(rows, terms, words, sort, any_word):
+    """Ids of the counted matches in order: newest first, or by score (each term in the subject,
+    each other word of the query in the text), then newest first.
+
+    The score is added up here from the ids of the entries holding each word, which the terms'
+    indexes give without reading the entries' texts.
+    """
+    newest = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+    if sort == "date" or not (terms or words):
+        return [pk for pk, _received in newest]
+    among = CaseSearchEntry.objects.filter(_among([pk for pk, _received in rows]))
+    if any_word:
+        weights = [(word, "subject", SUBJECT_WEIGHT) for word in words]
+    else:
+        weights = [(term, "subject", SUBJECT_WEIGHT) for term in terms]
+    weights += [(word, "text", WORD_WEIGHT) for word in words]
+    score = dict.fromkeys((pk for pk, _received in rows), 0)
+    for word, where, weight in weights:
+        holding = _in_subject([word]) if where == "subject" else _in_text(word)
+        for pk in among.filter(holding).values_list("pk", flat=True):
+            score[pk] += weight
+    return [pk for pk, _received in sorted(newest, key=lambda row: score[row[0]], reverse=True)]
+
+
+def _ordered_in_sql(cases, terms, words, sort, any_word):
+    """Matches ranked by the database itself: when they are too many to rank here but a case-only
+    filter (category, channel, SLA) or the any-word fallback asks for it."""
+    if sort == "date" or not (terms or words):
+        return cases.order_by("-received_at", "-pk").select_related("department", "handler", "search_entry")
+    if any_word:
+        hits = [_contains("terms", word, WORD_WEIGHT) for word in words]
+        hits += [_contains("subject_terms", word, SUBJECT_WEIGHT) for word in words]
+    else:
         hits = [_contains("subject_terms", term, SUBJECT_WEIGHT) for term in terms]
         hits += [_contains("terms", word, WORD_WEIGHT) for word in words]
-        cases = cases.annotate(score=sum(hits[1:], hits[0])).order_by("-score", "-received_at", "-pk")
-    else:
-        cases = cases.order_by("-received_at", "-pk")
-    return _page_of(scope, terms, cases, counts, total, page, per_page, "", estimated)
+    return (
+        cases.annotate(score=sum(hits[1:], hits[0]))
+        .order_by("-score", "-received_at", "-pk")
+        .select_related("department", "handler", "search_entry")
+    )
 
 
 # The expression of migration 0008's index over the subject's terms (PostgreSQL only).
 SUBJECT_VECTOR = "array_to_tsvector(string_to_array(btrim(subject_terms), ' '))"
 
 
-def _ordered_at_scale(scope, terms, filters, cases, sort):
-    """The matching cases in order, for a search with too many of them to score them all: newest
+def _ordered_at_scale(scope, found, filters, terms, sort):
+    """The matching cases in order, for a search with too many of them to rank them all: newest
     first, or (best match) those whose subject holds every term first, then the others, newest first.
 
     When every filter is one the search entries hold themselves (the scope's departments, status,
-    department, dates), the entries are read newest first (_NewestFirst) only as far as the page
-    needs, and the page's cases loaded by id.
+    department, dates), each part is read newest first only as far as the page needs (_NewestFirst),
+    and the page's cases loaded by id.
     """
     if filters.category or filters.channel or filters.sla:
+        cases = found.cases
         if sort == "date":
-            return cases.order_by("-received_at", "-pk")
-        in_subject = Q(pk__in=_subject_entries(terms).values("case_id"))
-        return _TwoParts(cases.filter(in_subject), cases.exclude(in_subject))
-    within = CaseSearchEntry.objects.all()
-    if scope.departments is not None:
-        within = within.filter(department_id__in=scope.departments)
-    within = _filter_entries(within, filters)
-    matching = _filter_entries(_matching_entries(scope, terms), filters)
+            return _CasesOf(_Sorted(cases))
+        in_subject = Q(pk__in=CaseSearchEntry.objects.filter(_in_subject(terms)).values("case_id"))
+        return _CasesOf(_TwoParts(_Sorted(cases.filter(in_subject)), _Sorted(cases.exclude(in_subject))))
+    within = _scope_entries(scope, filters)
+    matching = found.entries
+    size = _estimated_size(within)
     if sort == "date":
-        return _CasesOf(_NewestFirst(within, matching))
+        return _CasesOf(_NewestFirst(within, matching, share=found.total / size))
     first, rest = matching.filter(_in_subject(terms)), matching.exclude(_in_subject(terms))
-    # How many hold the terms in their subject is found through the indexes; a few are sorted at
-    # once, many are read newest first like the rest.
-    return _CasesOf(_TwoParts(first, _NewestFirst(within, rest), first_walked=_NewestFirst(within, first)))
+    # How many hold the terms in their subject: from the sample, through the indexes. Few are read
+    # and sorted at once, many are read newest first like the rest.
+    first_in_sample = first.filter(_id_slices(found.sample)).count()
+    in_subject = first_in_sample / found.sample.fraction
+    if first_in_sample < FEW_IN_SAMPLE:
+        first_part = _Sorted(first)
+        if first_part.count_upto(WALK_FROM) >= WALK_FROM:
+            first_part = _NewestFirst(within, first, share=max(in_subject, WALK_FROM) / size)
+    else:
+        first_part = _NewestFirst(within, first, share=in_subject / size)
+    rest_share = max(found.total - in_subject, EXACT_COUNT_LIMIT) / size
+    return _CasesOf(_TwoParts(first_part, _NewestFirst(within, rest, share=rest_share)))
+
+
+# Below this many subject matches in the sample, how many there are in all is counted (up to
+# WALK_FROM) rather than inferred: the sample's estimate of a rare thing is too rough to plan on.
+FEW_IN_SAMPLE = 20
+
+
+def _estimated_size(entries):
+    """About how many entries ``entries`` holds: PostgreSQL's estimate (no row read), else a count."""
+    return max(1, planner_estimate(entries) or entries.count())
+
+
+def _scope_entries(scope, filters):
+    """The search entries of the scope's departments that pass the filters the entries hold."""
+    entries = CaseSearchEntry.objects.all()
+    if scope.departments is not None:
+        entries = entries.filter(department_id__in=scope.departments)
+    return _filter_entries(entries, filters)
+
+
+class _Sorted:
+    """Rows (cases or entries) newest first, read by the database in that order: for few rows."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def window(self, start, stop):
+        return list(self.rows.order_by("-received_at", "-pk").values_list("pk", flat=True)[start:stop])
+
+    def count_upto(self, limit):
+        # No order: the count stops at the limit instead of sorting every row first.
+        return self.rows.order_by().values("pk")[:limit].count()
 
 
 class _NewestFirst:
-    """The entries of ``matching``, newest first, found by reading ``within`` newest first a batch at
-    a time (the case_search_newest index) and keeping the entries of each batch that match.
+    """The entries of ``matching``, newest first, read a span of ``within`` at a time.
 
-    Why not ask PostgreSQL for them in that order: it underestimates how many entries hold two
+    Each span is the next so many of ``within``'s entries newest first (the case_search_newest
+    index), as a range of dates: the matches in it are found through the terms' indexes and that
+    range together. ``share`` (about how many of ``within`` match) sizes the first span to hold the
+    window; later spans grow fourfold.
+
+    Why not ask PostgreSQL for the matches in that order: it underestimates how many entries hold two
     bigrams of one word (中山 and 山路 are not independent), then reads every match to sort them,
-    tens of thousands of rows (bench/plans/search.txt). Used only when the matches are many, so a
-    batch holds some of them and the walk stops soon after the page.
+    tens of thousands of rows (bench/plans/search.txt).
     """
 
-    FIRST_BATCH = 2_000
+    SMALLEST_SPAN = 500
+    MARGIN = 3
 
-    def __init__(self, within, matching):
+    def __init__(self, within, matching, share):
         self.within = within.order_by("-received_at", "-pk")
-        self.matching = matching
+        self.matching = matching.order_by("-received_at", "-pk")
+        self.share = min(1.0, max(share, 1e-6))
 
-    def order_by(self, *fields):
-        return self
-
-    def __getitem__(self, window):
-        start, stop = window.start or 0, window.stop
-        found, after, batch = [], None, self.FIRST_BATCH
+    def window(self, start, stop):
+        found, after = [], None
+        span = max(self.SMALLEST_SPAN, int(stop / self.share * self.MARGIN))
         while len(found) < stop:
-            newest = self.within
-            if after is not None:
-                received_at, case_id = after
-                newest = newest.filter(
-                    Q(received_at__lt=received_at) | Q(received_at=received_at, pk__lt=case_id)
-                )
-            rows = list(newest.values_list("received_at", "pk")[:batch])
-            if not rows:
+            newer = self.within if after is None else self.within.filter(_older_than(after))
+            edge = newer.values_list("received_at", "pk")[span - 1 : span].first()
+            part = self.matching if after is None else self.matching.filter(_older_than(after))
+            if edge is not None:
+                part = part.filter(_not_older_than(edge))
+            found += part.values_list("pk", flat=True)[: stop - len(found)]
+            if edge is None:
                 break
-            ids = [case_id for _received, case_id in rows]
-            matched = set(self.matching.filter(pk__in=ids).values_list("pk", flat=True))
-            found += [case_id for case_id in ids if case_id in matched]
-            after, batch = rows[-1], batch * 2
+            after, span = edge, span * 4
         return found[start:stop]
+
+    def count_upto(self, limit):
+        return self.matching.order_by().values("pk")[:limit].count()
+
+
+def _older_than(edge):
+    received_at, pk = edge
+    # The plain date bound lets the database use the date index; the second makes ties exact.
+    return Q(received_at__lte=received_at) & (Q(received_at__lt=received_at) | Q(pk__lt=pk))
+
+
+def _not_older_than(edge):
+    received_at, pk = edge
+    return Q(received_at__gte=received_at) & (Q(received_at__gt=received_at) | Q(pk__gte=pk))
 
 
 def _filter_entries(entries, filters):
@@ -606,26 +757,29 @@ def _filter_entries(entries, filters):
     return _received_between(entries, filters)
 
 
+class _TwoParts:
+    """Two parts (_Sorted or _NewestFirst) listed one after the other, windowed like one."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def window(self, start, stop):
+        rows = self.first.window(start, stop)
+        if len(rows) == stop - start:
+            return rows
+        # The first part ends in this window: how many it holds says where the second begins.
+        in_first = self.first.count_upto(stop)
+        return rows + self.second.window(max(0, start - in_first), stop - in_first)
+
+
 class _CasesOf:
-    """The cases of a sequence of search entries, in its order (loaded by id, a page at a time)."""
+    """The cases of a sequence of ids, in its order (loaded by id, a window at a time)."""
 
-    def __init__(self, entries):
-        self.entries = entries
-        self.related = ()
-
-    def select_related(self, *fields):
-        self.related = fields
-        return self
+    def __init__(self, ids):
+        self.ids = ids
 
     def __getitem__(self, window):
-        ids = [getattr(entry, "case_id", entry) for entry in self.entries[window]]
-        by_id = Case.objects.select_related(*self.related).in_bulk(ids)
-        return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def _subject_entries(terms):
-    """Entries whose subject holds every term."""
-    return CaseSearchEntry.objects.filter(_in_subject(terms))
+        return _cases_by_id(self.ids.window(window.start or 0, window.stop))
 
 
 def _in_subject(terms):
@@ -638,32 +792,18 @@ def _in_subject(terms):
     return condition
 
 
-class _TwoParts:
-    """Two querysets listed one after the other, each newest first, sliced like one.
+def _among(ids):
+    """On entries: those of these cases (on PostgreSQL one array parameter, however many ids)."""
+    if connection.vendor == "postgresql":
+        return Q(RawSQL(f"{CaseSearchEntry._meta.db_table}.case_id = ANY(%s)", [ids], BooleanField()))
+    return Q(pk__in=ids)
 
-    ``first_walked`` is the first part as it is best read when it is large: below WALK_FROM rows it
-    is read through the indexes and sorted, above newest first (_NewestFirst)."""
 
-    def __init__(self, first, second, first_walked=None):
-        # -pk: the case's id on cases and on entries alike (an entry's key is its case).
-        self.parts = [part.order_by("-received_at", "-pk") for part in (first, second)]
-        self.first_walked = first_walked.order_by("-received_at", "-pk") if first_walked is not None else None
-
-    def select_related(self, *fields):
-        self.parts = [part.select_related(*fields) for part in self.parts]
-        return self
-
-    def __getitem__(self, window):
-        start, stop = window.start or 0, window.stop
-        # Only as many of the first part as the window needs are counted.
-        first = self.parts[0]
-        in_first = first[:stop].count()
-        if self.first_walked is not None and first[:WALK_FROM].count() >= WALK_FROM:
-            first = self.first_walked
-        rows = list(first[start:stop]) if start < in_first else []
-        if stop > in_first:
-            rows += list(self.parts[1][max(0, start - in_first) : stop - in_first])
-        return rows
+def _in_text(word):
+    """On entries: the text (not the personal data) holds ``word``."""
+    if connection.vendor == "postgresql":
+        return Q(RawSQL(f"{_term_vector('terms')} @@ %s::tsquery", [_tsquery([word])], BooleanField()))
+    return Q(terms__contains=f" {word} ")
 
 
 def _matching(scoped, scope, terms, sample=None, any_word=False):
@@ -673,7 +813,7 @@ def _matching(scoped, scope, terms, sample=None, any_word=False):
         scoped = scoped.filter(_id_slices(sample))
     if not terms:
         return scoped
-    entries = _any_word_entries(terms) if any_word else _matching_entries(scope, terms)
+    entries = _matching_entries(scope, terms, any_word)
     if sample is not None:
         # The same slices on the entries, so the index lookups are narrowed before rows are read.
         entries = entries.filter(_id_slices(sample))
@@ -708,29 +848,6 @@ def id_sample():
     return Sample(ranges, slices * width / (high - low + 1))
 
 
-def counts_or_estimates(cases, sampled):
-    """(counts, estimated, ids): the total and facet counts of ``cases``.
-
-    Counted when there are at most EXACT_COUNT_LIMIT of them (``ids`` then holds their ids, for the
-    page to be read by primary key), else estimated from ``sampled(id_sample())`` (the same search
-    over the sample's cases only), scaled up (``ids`` is None). Counting 100,000 matches reads
-    100,000 rows; the sample reads a few thousand, so it is asked first.
-    """
-    sample = id_sample()
-    if sample is not None:
-        in_sample = database_counts(sampled(sample))
-        if in_sample["total"] / sample.fraction > EXACT_COUNT_LIMIT:
-            return _scaled(in_sample, sample), True, None
-    # Few by the sample's account, or too few cases for a sample: counted, unless there are more
-    # than the sample thought.
-    ids = list(cases.order_by().values_list("pk", flat=True)[: EXACT_COUNT_LIMIT + 1])
-    if len(ids) <= EXACT_COUNT_LIMIT:
-        return database_counts(Case.objects.filter(pk__in=ids)), False, ids
-    if sample is None:
-        return database_counts(cases), False, None
-    return _scaled(in_sample, sample), True, None
-
-
 def _scaled(in_sample, sample):
     scaled = {
         name: {value: about(count / sample.fraction) for value, count in values.items()}
@@ -739,24 +856,6 @@ def _scaled(in_sample, sample):
     }
     scaled["total"] = max(EXACT_COUNT_LIMIT + 1, about(in_sample["total"] / sample.fraction))
     return scaled
-
-
-def _page_of(scope, terms, cases, counts, total, page, per_page, notice="", estimated=False):
-    last_page = max(1, -(-min(total, MAX_RESULTS) // per_page))
-    page = min(page, last_page)
-    offset = (page - 1) * per_page
-    shown = list(cases.select_related("department", "handler", "search_entry")[offset : offset + per_page])
-    return Results(
-        cases=shown,
-        total=total,
-        page_number=page,
-        per_page=per_page,
-        facets=label_facets(counts),
-        backend="database",
-        notice=notice,
-        personal_matches=personal_matches(scope, terms, shown),
-        estimated=estimated,
-    )
 
 
 def _contains(column, term, weight):
@@ -789,22 +888,35 @@ def sla_conditions(today=None):
     return {state.value: sla_condition(state, today, cutoff) for state in SLAState}
 
 
+# What the facets group the matches by: the case's fields, and its SLA state (_sla_state).
+GROUPED = ("status", "category", "channel", "department_id", "sla_state")
+
+
+def _sla_state():
+    """The SLA state of a case as an SQL expression: casework.deadlines' rule, one cutoff for all."""
+    states = sla_conditions()
+    return _Case(
+        *(_When(condition, then=Value(state)) for state, condition in states.items()), default=Value("")
+    )
+
+
 def database_counts(cases):
     """The total and the facet counts {name: {value: count}} of the matching cases, in one query:
     the cases grouped by every facet at once (a few hundred groups), added up per facet here."""
-    states = sla_conditions()
-    sla = _Case(
-        *(_When(condition, then=Value(state)) for state, condition in states.items()), default=Value("")
-    )
     groups = (
         cases.order_by()
-        .annotate(sla_state=sla)
-        .values("status", "category", "channel", "department_id", "sla_state")
+        .annotate(sla_state=_sla_state())
+        .values(*GROUPED)
         .annotate(n=Count("pk"))
-        .values_list("status", "category", "channel", "department_id", "sla_state", "n")
+        .values_list(*GROUPED, "n")
     )
+    return _added_up(groups)
+
+
+def _added_up(groups):
+    """{total, facet: {value: count}} from (status, category, channel, department, SLA state, n) groups."""
     counts = {"total": 0, "status": {}, "category": {}, "channel": {}, "department": {}}
-    counts["sla"] = dict.fromkeys(states, 0)
+    counts["sla"] = dict.fromkeys((state.value for state in SLAState), 0)
     for *values, n in groups:
         counts["total"] += n
         for name, value in zip(("status", "category", "channel", "department", "sla"), values, strict=True):
