@@ -15,10 +15,11 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Max, Min, Q, Value
+from django.db.models import BooleanField, Count, F, IntegerField, Max, Q, Value
 from django.db.models import When as _When
 from django.db.models.expressions import Case as _Case
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,11 +43,12 @@ MAX_RESULTS = 10_000
 # sample instead of counting them, and ranks "subject first, then newest" instead of scoring each
 # match: both would read every match, more than a page's time allows at a city's scale.
 EXACT_COUNT_LIMIT = 5_000
-# The sample: this many evenly spaced slices of case ids, this many ids in all. Ids grow with time, so
-# the slices spread over the whole history, old and new cases alike; on PostgreSQL each slice is a
-# range scan of a primary key, intersected with the terms' index before any row is read.
-SAMPLE_SLICES = 25
-SAMPLE_IDS = 25_000
+# The sample: the cases whose id is a multiple of SAMPLE_EVERY (one in fifty, old and new alike:
+# ids grow with time), once there are SAMPLE_FROM cases. On PostgreSQL the sample has its own partial
+# indexes (migration 0009, which holds the same number), so its matches are found without reading
+# the others.
+SAMPLE_EVERY = 50
+SAMPLE_FROM = 25_000
 # A part of such a search with fewer rows than this is read whole and sorted; a larger one is read
 # in date order (its rows are then frequent enough for the walk to stop soon).
 WALK_FROM = 2_000
@@ -654,7 +656,7 @@ def _ordered_at_scale(scope, found, filters, terms, sort):
     first, rest = matching.filter(_in_subject(terms)), matching.exclude(_in_subject(terms))
     # How many hold the terms in their subject: from the sample, through the indexes. Few are read
     # and sorted at once, many are read newest first like the rest.
-    first_in_sample = first.filter(_id_slices(found.sample)).count()
+    first_in_sample = first.filter(_in_sample(found.sample, "case_id")).count()
     in_subject = first_in_sample / found.sample.fraction
     if first_in_sample < FEW_IN_SAMPLE:
         first_part = _Sorted(first)
@@ -810,42 +812,36 @@ def _matching(scoped, scope, terms, sample=None, any_word=False):
     """``scoped`` cases holding every term (with ``any_word``, one of them at least, in their text);
     with ``sample``, only those whose id is in its slices."""
     if sample is not None:
-        scoped = scoped.filter(_id_slices(sample))
+        scoped = scoped.filter(_in_sample(sample))
     if not terms:
         return scoped
     entries = _matching_entries(scope, terms, any_word)
     if sample is not None:
         # The same slices on the entries, so the index lookups are narrowed before rows are read.
-        entries = entries.filter(_id_slices(sample))
+        entries = entries.filter(_in_sample(sample, "case_id"))
     return scoped.filter(pk__in=entries.values("case_id"))
 
 
-def _id_slices(sample):
-    condition = Q(pk__in=[])
-    for low, high in sample.slices:
-        condition |= Q(pk__gte=low, pk__lte=high)
-    return condition
+def _in_sample(sample, column="pk"):
+    """On cases (or, with column "case_id", entries): those of the sample."""
+    # The modulus reaches PostgreSQL as a literal (client-side binding), so it uses the partial indexes.
+    return Q(Exact(F(column) % sample.every, 0))
 
 
 @dataclass
 class Sample:
-    """Evenly spaced slices of case ids, standing for ``fraction`` of all cases."""
+    """The cases whose id is a multiple of ``every``: about ``fraction`` of them all."""
 
-    slices: list
+    every: int
     fraction: float
 
 
 def id_sample():
-    """The sample of case ids the estimates are made from; None when there are too few cases to
-    need one."""
-    slices, size = SAMPLE_SLICES, SAMPLE_IDS
-    bounds = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    low, high = bounds["low"], bounds["high"]
-    if low is None or high - low + 1 <= size:
+    """The sample the estimates are made from; None when there are too few cases to need one."""
+    highest = Case.objects.aggregate(highest=Max("pk"))["highest"]
+    if highest is None or highest < SAMPLE_FROM:
         return None
-    width, stride = size // slices, (high - low + 1) // slices
-    ranges = [(low + i * stride, low + i * stride + width - 1) for i in range(slices)]
-    return Sample(ranges, slices * width / (high - low + 1))
+    return Sample(SAMPLE_EVERY, 1 / SAMPLE_EVERY)
 
 
 def _scaled(in_sample, sample):
