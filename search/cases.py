@@ -10,6 +10,7 @@ instead and the view says so. Who may find what is search.scope's.
 """
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -394,9 +395,56 @@ def _tsquery(terms, hashed_too=False):
     return " & ".join(_lexeme(term) for term in terms)
 
 
-def _matching_entries(scope, terms, any_word=False):
+def _vector_matches(column, terms, hashed_too=False, indexed_by_one=True):
+    """On entries (PostgreSQL): the tsvector ``column`` holds every term (each may be its hash too).
+
+    PostgreSQL estimates how many entries hold several terms as if they were independent, and the
+    bigrams of one word are not: it expects a dozen entries to hold 低收, 收入 and 入户 where 40,000
+    do, and then reads those 40,000 rather than join the date or department index to them. So, with
+    ``indexed_by_one``, the index is asked for one term of each word only (the rarest by PostgreSQL's
+    statistics), whose estimate is about right, and the entries it gives are checked for every term
+    by ts_match_vq (@@ as a function, which no index answers). Counts over the sample keep the plain @@: the
+    sample's own index answers them without reading a row.
+    """
+    every = _tsquery(terms, hashed_too)
+    runs = _bigram_runs(terms)
+    if len(runs) == len(terms) or not indexed_by_one:
+        return Q(RawSQL(f"{column} @@ %s::tsquery", [every], output_field=BooleanField()))
+    indexed = [
+        min(run, key=lambda term: _estimated_holding(column, _tsquery([term], hashed_too))) for run in runs
+    ]
+    return Q(
+        RawSQL(
+            f"({column} @@ %s::tsquery AND ts_match_vq({column}, %s::tsquery))",
+            [_tsquery(indexed, hashed_too), every],
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _bigram_runs(terms):
+    """The terms grouped by the word they were cut from: 低收 收入 入户 补助 → [低收 收入 入户] [补助]
+    (each bigram of a word overlaps the next by a character). Words are about independent of each
+    other, which PostgreSQL assumes; the bigrams of one word are not."""
+    runs = []
+    for term in terms:
+        if runs and len(term) == 2 and len(runs[-1][-1]) == 2 and runs[-1][-1][1] == term[0]:
+            runs[-1].append(term)
+        else:
+            runs.append([term])
+    return runs
+
+
+def _estimated_holding(column, tsquery):
+    # Not cached: the query may be a phone number or a name, which no process-wide cache may keep.
+    condition = RawSQL(f"{column} @@ %s::tsquery", [tsquery], output_field=BooleanField())
+    return planner_estimate(CaseSearchEntry.objects.filter(condition))
+
+
+def _matching_entries(scope, terms, any_word=False, sampled=False):
     """Entries of the scope's departments holding every term, in the text or (where the scope allows)
-    in the personal data; with ``any_word``, one of them at least, in the text."""
+    in the personal data; with ``any_word``, one of them at least, in the text. ``sampled``: only
+    counted over the sample (see _vector_matches)."""
     entries = CaseSearchEntry.objects.all()
     if any_word:
         entries = _any_word_entries(terms)
@@ -415,11 +463,7 @@ def _matching_entries(scope, terms, any_word=False):
         # One lookup in one GIN index for all the terms together (migrations 0003 and 0004).
         # all_terms_vector mixes clear text terms with hashed personal ones: a term may be either.
         column = "all_terms_vector" if personal_allowed else _term_vector("terms")
-        return entries.filter(
-            RawSQL(
-                f"{column} @@ %s::tsquery", [_tsquery(terms, personal_allowed)], output_field=BooleanField()
-            )
-        )
+        return entries.filter(_vector_matches(column, terms, personal_allowed, indexed_by_one=not sampled))
     for term in terms:
         hashed = crypto.term_hash(term)
         if postgres:
@@ -496,7 +540,37 @@ def _any_word_entries(words):
     return CaseSearchEntry.objects.filter(condition)
 
 
+# What a search's statements may use on PostgreSQL. Its bitmaps (the terms' index and the
+# department's or dates' together) hold up to a few hundred thousand rows: in the default 4 MB they
+# turn lossy, and each entry of a lossy page is read again to recheck it (a handler's search that
+# finds nothing read 6,000 entries). Parallel workers cost more to start (~25 ms) than they save
+# on the few thousand rows a search reads by design.
+SEARCH_SESSION = {"work_mem": "32MB", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def _search_session():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, value in SEARCH_SESSION.items():
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                for name in SEARCH_SESSION:
+                    cursor.execute(f"RESET {name}")
+
+
 def database_search(scope, query, filters, sort, page, per_page):
+    with _search_session():
+        return _database_search(scope, query, filters, sort, page, per_page)
+
+
+def _database_search(scope, query, filters, sort, page, per_page):
     terms = query_terms(query)
     scoped = filter_cases(scoped_cases(scope), filters)
     words = [word for word in query_words(query) if word not in terms]
@@ -653,10 +727,12 @@ def _ordered_at_scale(scope, found, filters, terms, sort):
     size = _estimated_size(within)
     if sort == "date":
         return _CasesOf(_NewestFirst(within, matching, share=found.total / size))
-    first, rest = matching.filter(_in_subject(terms)), matching.exclude(_in_subject(terms))
+    # A subject holding every term is a text holding them: the first part needs no other condition.
+    first, rest = within.filter(_in_subject(terms)), matching.exclude(_in_subject(terms))
     # How many hold the terms in their subject: from the sample, through the indexes. Few are read
     # and sorted at once, many are read newest first like the rest.
-    first_in_sample = first.filter(_in_sample(found.sample, "case_id")).count()
+    in_sample = within.filter(_in_subject(terms, indexed_by_one=False), _in_sample(found.sample, "case_id"))
+    first_in_sample = in_sample.count()
     in_subject = first_in_sample / found.sample.fraction
     if first_in_sample < FEW_IN_SAMPLE:
         first_part = _Sorted(first)
@@ -784,20 +860,21 @@ class _CasesOf:
         return _cases_by_id(self.ids.window(window.start or 0, window.stop))
 
 
-def _in_subject(terms):
+def _in_subject(terms, indexed_by_one=True):
     """On entries: the subject holds every term."""
     if connection.vendor == "postgresql":
-        return Q(RawSQL(f"{SUBJECT_VECTOR} @@ %s::tsquery", [_tsquery(terms)], output_field=BooleanField()))
+        return _vector_matches(SUBJECT_VECTOR, terms, indexed_by_one=indexed_by_one)
     condition = Q()
     for term in terms:
         condition &= Q(subject_terms__contains=f" {term} ")
     return condition
 
 
-def _among(ids):
-    """On entries: those of these cases (on PostgreSQL one array parameter, however many ids)."""
+def _among(ids, model=CaseSearchEntry):
+    """On entries (or cases): those of these cases (on PostgreSQL one array parameter, however many)."""
     if connection.vendor == "postgresql":
-        return Q(RawSQL(f"{CaseSearchEntry._meta.db_table}.case_id = ANY(%s)", [ids], BooleanField()))
+        column = f"{model._meta.db_table}.{model._meta.pk.column}"
+        return Q(RawSQL(f"{column} = ANY(%s)", [ids], BooleanField()))
     return Q(pk__in=ids)
 
 
@@ -811,15 +888,16 @@ def _in_text(word):
 def _matching(scoped, scope, terms, sample=None, any_word=False):
     """``scoped`` cases holding every term (with ``any_word``, one of them at least, in their text);
     with ``sample``, only those whose id is in its slices."""
-    if sample is not None:
-        scoped = scoped.filter(_in_sample(sample))
     if not terms:
-        return scoped
-    entries = _matching_entries(scope, terms, any_word)
-    if sample is not None:
-        # The same slices on the entries, so the index lookups are narrowed before rows are read.
-        entries = entries.filter(_in_sample(sample, "case_id"))
-    return scoped.filter(pk__in=entries.values("case_id"))
+        return scoped if sample is None else scoped.filter(_in_sample(sample))
+    entries = _matching_entries(scope, terms, any_word, sampled=sample is not None)
+    if sample is None:
+        return scoped.filter(pk__in=entries.values("case_id"))
+    # The sample's matches (a fiftieth of them all) are found by the sample's own indexes, then
+    # their cases read by id: as one query, PostgreSQL expects a handful of matches (see
+    # _vector_matches) and reads all the sample's cases to join them.
+    ids = list(entries.filter(_in_sample(sample, "case_id")).values_list("case_id", flat=True))
+    return scoped.filter(_among(ids, Case))
 
 
 def _in_sample(sample, column="pk"):

@@ -366,3 +366,19 @@ def test_the_sample_indexes_cover_the_sample_the_search_asks():
 
     migration = importlib.import_module("search.migrations.0009_case_search_sample_indexes")
     assert migration.SAMPLE_EVERY == cases.SAMPLE_EVERY
+
+
+def test_a_word_is_found_only_where_all_of_it_is(office, indexed, monkeypatch):
+    # On PostgreSQL the index is asked for one part of each word (a bigram), the rest checked on
+    # each entry it gives: a case holding some of the word's parts only is never found.
+    with indexed():
+        whole = CaseFactory(subject="低收入戶補助申請", department=office["dot"])
+        CaseFactory(subject="最低收費補助", content="入戶訪視", department=office["dot"])  # no 收入
+    assert found(office["intake"], "低收入戶 補助") == [whole.pk]
+    # Read newest first at scale (estimated), by subject first and then the rest, alike.
+    monkeypatch.setattr(cases, "EXACT_COUNT_LIMIT", 0)
+    monkeypatch.setattr(cases, "SAMPLE_FROM", 0)
+    monkeypatch.setattr(cases, "SAMPLE_EVERY", 1)
+    for sort in ("relevance", "date"):
+        results = cases.search(office["intake"], "低收入戶 補助", sort=sort)
+        assert results.estimated and [case.pk for case in results.cases] == [whole.pk]
