@@ -4,7 +4,6 @@ case outside the user's departments is a 404) and change them only through casew
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from . import access, roles, workflow
 from .attachments import add_attachment
 from .deadlines import filter_by_sla, sla_condition
 from .forms import CaseRegistrationForm, VisitForm
-from .models import OPEN_STATUSES, SLAState, Status
+from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState
 
 INBOXES = [
     ("mine", gettext_lazy("My tasks")),
@@ -58,12 +57,8 @@ def inbox(queryset, name, user):
     if name == "overdue":
         return filter_by_sla(queryset, SLAState.OVERDUE)
     if name == "unassigned":
-        return open_cases.filter(
-            Q(department__isnull=True, status=Status.ACCEPTED)
-            | Q(
-                department__isnull=False, handler__isnull=True, status__in=[Status.ROUTED, Status.IN_PROGRESS]
-            )
-        )
+        # Accepted and not yet routed, or routed and taken by nobody (the unassigned_cases index).
+        return open_cases.filter(status__in=UNASSIGNED_STATUSES, handler__isnull=True)
     if name == "department":
         own = access.department_ids(user)
         return open_cases.filter(department_id__in=own) if own else open_cases

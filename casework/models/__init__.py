@@ -26,6 +26,7 @@ from .cases import (  # noqa: F401
 from .choices import (  # noqa: F401
     FINAL_STATUSES,
     OPEN_STATUSES,
+    UNASSIGNED_STATUSES,
     Category,
     Channel,
     Priority,

@@ -14,7 +14,16 @@ from django.utils.translation import pgettext_lazy
 
 from .. import crypto
 from ..fields import EncryptedTextField
-from .choices import FINAL_STATUSES, OPEN_STATUSES, Category, Channel, Priority, Satisfaction, Status
+from .choices import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    UNASSIGNED_STATUSES,
+    Category,
+    Channel,
+    Priority,
+    Satisfaction,
+    Status,
+)
 from .organisation import Department
 
 # --- Cases -------------------------------------------------------------------------------------
@@ -232,6 +241,21 @@ class Case(models.Model):
                 fields=["department", "due_date", "-received_at"],
                 name="open_cases_by_department",
                 condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # "Unassigned": walked in the inbox's order and counted from the index alone (the
+            # department is in it for the scoped lists).
+            models.Index(
+                fields=["due_date", "-received_at"],
+                name="unassigned_cases",
+                include=["department"],
+                condition=models.Q(status__in=UNASSIGNED_STATUSES, handler__isnull=True),
+            ),
+            # Extension requests waiting for a decision: a handful among a million cases, found
+            # without reading the open ones ("my tasks" of managers and supervisors).
+            models.Index(
+                fields=["due_date"],
+                name="extension_requests",
+                condition=models.Q(requested_extension_days__gt=0),
             ),
         ]
 

@@ -45,6 +45,8 @@ class Status(models.TextChoices):
 
 FINAL_STATUSES = {Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}
 OPEN_STATUSES = [s for s in Status if s not in FINAL_STATUSES]
+# The open cases nobody has been assigned to yet can be in (the "unassigned" inbox).
+UNASSIGNED_STATUSES = [Status.ACCEPTED, Status.ROUTED, Status.IN_PROGRESS]
 
 
 class Priority(models.IntegerChoices):
