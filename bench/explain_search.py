@@ -78,12 +78,22 @@ def main():
             f"{name}: {query!r}, {about}{results.total} found, {elapsed:.0f} ms in all",
             "=" * 100,
         ]
-        statements = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
-        for statement in statements:
-            out += ["", f"-- {float(statement['time']) * 1000:.1f} ms", statement["sql"], ""]
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement["sql"])
-                out += [row[0] for row in cursor.fetchall()]
+        # The plans are read with the search's own session settings (cases.SEARCH_SESSION); its
+        # settings statements and the planner's estimates (EXPLAIN) are not plans to show.
+        statements = sorted(
+            (
+                q
+                for q in captured.captured_queries
+                if q["sql"].startswith("SELECT") and "set_config" not in q["sql"]
+            ),
+            key=lambda q: -float(q["time"]),
+        )
+        with cases._search_session():
+            for statement in statements:
+                out += ["", f"-- {float(statement['time']) * 1000:.1f} ms", statement["sql"], ""]
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement["sql"])
+                    out += [row[0] for row in cursor.fetchall()]
         out.append("")
         print(f"{name}: {elapsed:.0f} ms, {len(statements)} statements")
     OUTPUT.parent.mkdir(exist_ok=True)

@@ -121,10 +121,12 @@ def _entry_values(case, subject, parts, personal):
         "subject_terms": token_text([subject]),
         "terms": token_text(parts),
         "personal_terms": personal_token_text(personal),
-        "department_id": case.department_id,
-        "status": case.status,
-        "received_at": case.received_at,
+        **{name: getattr(case, name) for name in FILTERED_FIELDS},
     }
+
+
+# The case's fields its entry holds for the filters (and the SLA state's rule).
+FILTERED_FIELDS = ("department_id", "status", "received_at", "category", "channel", "due_date", "paused_at")
 
 
 def document_values(case):
@@ -626,17 +628,24 @@ def _find(scoped, scope, filters, terms, any_word=False):
     The sample is asked first: counting 100,000 matches reads 100,000 rows, the sample a few
     thousand. Few by its account (or too few cases to need one), the matches are read, up to
     EXACT_COUNT_LIMIT of them, with what the facets need: one query gives the count, the facets and
-    what ranking needs.
+    what ranking needs. With terms, both read the search entries alone, which hold every field the
+    filters and facets ask for (FILTERED_FIELDS); without, the cases.
     """
     cases = _matching(scoped, scope, terms, any_word=any_word)
     entries = _filter_entries(_matching_entries(scope, terms, any_word), filters)
+    counted = entries if terms else cases
     sample = id_sample()
     if sample is not None:
-        in_sample = database_counts(_matching(scoped, scope, terms, sample, any_word))
+        if terms:
+            sampled = _filter_entries(_matching_entries(scope, terms, any_word, sampled=True), filters)
+            sampled = sampled.filter(_in_sample(sample, "case_id"))
+        else:
+            sampled = cases.filter(_in_sample(sample))
+        in_sample = database_counts(sampled)
         if in_sample["total"] / sample.fraction > EXACT_COUNT_LIMIT:
             return _estimated(cases, entries, in_sample, sample)
     rows = list(
-        cases.order_by()
+        counted.order_by()
         .annotate(sla_state=_sla_state())
         .values_list("pk", "received_at", *GROUPED)[: EXACT_COUNT_LIMIT + 1]
     )
@@ -645,7 +654,7 @@ def _find(scoped, scope, filters, terms, any_word=False):
         return Found(cases, entries, counts, counts.pop("total"), rows=[row[:2] for row in rows])
     if sample is None:
         # More than the limit in a database too small for a sample: counted all the same.
-        counts = database_counts(cases)
+        counts = database_counts(counted)
         return Found(cases, entries, counts, counts.pop("total"))
     return _estimated(cases, entries, in_sample, sample)
 
@@ -687,8 +696,8 @@ def _ranked(rows, terms, words, sort, any_word):
 
 
 def _ordered_in_sql(cases, terms, words, sort, any_word):
-    """Matches ranked by the database itself: when they are too many to rank here but a case-only
-    filter (category, channel, SLA) or the any-word fallback asks for it."""
+    """Matches ranked by the database itself: a search by filters alone (no terms), or too many
+    matches of the any-word fallback to rank here."""
     if sort == "date" or not (terms or words):
         return cases.order_by("-received_at", "-pk").select_related("department", "handler", "search_entry")
     if any_word:
@@ -712,16 +721,9 @@ def _ordered_at_scale(scope, found, filters, terms, sort):
     """The matching cases in order, for a search with too many of them to rank them all: newest
     first, or (best match) those whose subject holds every term first, then the others, newest first.
 
-    When every filter is one the search entries hold themselves (the scope's departments, status,
-    department, dates), each part is read newest first only as far as the page needs (_NewestFirst),
-    and the page's cases loaded by id.
+    The search entries hold every field the filters ask for: each part is read newest first only as
+    far as the page needs (_NewestFirst), and the page's cases loaded by id.
     """
-    if filters.category or filters.channel or filters.sla:
-        cases = found.cases
-        if sort == "date":
-            return _CasesOf(_Sorted(cases))
-        in_subject = Q(pk__in=CaseSearchEntry.objects.filter(_in_subject(terms)).values("case_id"))
-        return _CasesOf(_TwoParts(_Sorted(cases.filter(in_subject)), _Sorted(cases.exclude(in_subject))))
     within = _scope_entries(scope, filters)
     matching = found.entries
     size = _estimated_size(within)
@@ -828,10 +830,15 @@ def _not_older_than(edge):
 
 
 def _filter_entries(entries, filters):
-    if filters.status:
-        entries = entries.filter(status=filters.status)
+    """Entries passing the filters: every one of them, the entries hold what they ask for."""
+    for name in ("status", "category", "channel"):
+        if getattr(filters, name):
+            entries = entries.filter(**{name: getattr(filters, name)})
     if filters.department:
         entries = entries.filter(department_id=filters.department)
+    if filters.sla:
+        # The case's rule, over the same fields of the entry.
+        entries = filter_by_sla(entries, filters.sla)
     return _received_between(entries, filters)
 
 
@@ -870,11 +877,10 @@ def _in_subject(terms, indexed_by_one=True):
     return condition
 
 
-def _among(ids, model=CaseSearchEntry):
-    """On entries (or cases): those of these cases (on PostgreSQL one array parameter, however many)."""
+def _among(ids):
+    """On entries: those of these cases (on PostgreSQL one array parameter, however many ids)."""
     if connection.vendor == "postgresql":
-        column = f"{model._meta.db_table}.{model._meta.pk.column}"
-        return Q(RawSQL(f"{column} = ANY(%s)", [ids], BooleanField()))
+        return Q(RawSQL(f"{CaseSearchEntry._meta.db_table}.case_id = ANY(%s)", [ids], BooleanField()))
     return Q(pk__in=ids)
 
 
@@ -885,19 +891,11 @@ def _in_text(word):
     return Q(terms__contains=f" {word} ")
 
 
-def _matching(scoped, scope, terms, sample=None, any_word=False):
-    """``scoped`` cases holding every term (with ``any_word``, one of them at least, in their text);
-    with ``sample``, only those whose id is in its slices."""
+def _matching(scoped, scope, terms, any_word=False):
+    """``scoped`` cases holding every term (with ``any_word``, one of them at least, in their text)."""
     if not terms:
-        return scoped if sample is None else scoped.filter(_in_sample(sample))
-    entries = _matching_entries(scope, terms, any_word, sampled=sample is not None)
-    if sample is None:
-        return scoped.filter(pk__in=entries.values("case_id"))
-    # The sample's matches (a fiftieth of them all) are found by the sample's own indexes, then
-    # their cases read by id: as one query, PostgreSQL expects a handful of matches (see
-    # _vector_matches) and reads all the sample's cases to join them.
-    ids = list(entries.filter(_in_sample(sample, "case_id")).values_list("case_id", flat=True))
-    return scoped.filter(_among(ids, Case))
+        return scoped
+    return scoped.filter(pk__in=_matching_entries(scope, terms, any_word).values("case_id"))
 
 
 def _in_sample(sample, column="pk"):

@@ -54,6 +54,12 @@ class CaseSearchEntry(models.Model):
     )
     status = models.CharField(max_length=24, blank=True, editable=False)
     received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Every other field a search filters on, so a filtered search reads the entries alone (the SLA
+    # state is the case's rule applied to these: casework.deadlines.sla_condition).
+    category = models.CharField(max_length=20, blank=True, editable=False)
+    channel = models.CharField(max_length=10, blank=True, editable=False)
+    due_date = models.DateField(null=True, blank=True, editable=False)
+    paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when Elasticsearch could not take the case's latest version; the catch-up sends it again.
     elasticsearch_pending = models.BooleanField(default=False, db_index=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -7,7 +7,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from casework import effects, roles
-from casework.models import Case, Category, Channel, Event, Outcome, PersonalDataAccess, Status
+from casework.models import (
+    OPEN_STATUSES,
+    Case,
+    Category,
+    Channel,
+    Event,
+    Outcome,
+    PersonalDataAccess,
+    SLAState,
+    Status,
+)
 from search import cases
 from search.models import CaseSearchEntry
 from tests.factories import CaseFactory, DepartmentFactory, staff
@@ -366,6 +376,9 @@ def test_the_sample_indexes_cover_the_sample_the_search_asks():
 
     migration = importlib.import_module("search.migrations.0009_case_search_sample_indexes")
     assert migration.SAMPLE_EVERY == cases.SAMPLE_EVERY
+    # The same for the running deadlines the SLA filters read.
+    migration = importlib.import_module("search.migrations.0010_entry_filter_fields")
+    assert list(migration.OPEN_STATUSES) == [str(status) for status in OPEN_STATUSES]
 
 
 def test_a_word_is_found_only_where_all_of_it_is(office, indexed, monkeypatch):
@@ -382,3 +395,34 @@ def test_a_word_is_found_only_where_all_of_it_is(office, indexed, monkeypatch):
     for sort in ("relevance", "date"):
         results = cases.search(office["intake"], "低收入戶 補助", sort=sort)
         assert results.estimated and [case.pk for case in results.cases] == [whole.pk]
+
+
+def test_filters_narrow_a_search_whether_its_matches_are_counted_or_estimated(office, indexed, monkeypatch):
+    # The entries hold the fields the filters ask for (category, channel, the deadline): a filtered
+    # search reads them alone, counted or at scale.
+    today = timezone.localdate()
+    with indexed():
+        complaint = CaseFactory(
+            subject="井蓋鬆動", category=Category.COMPLAINT, channel=Channel.HOTLINE, department=office["dot"]
+        )
+        overdue = CaseFactory(
+            subject="井蓋不見了",
+            status=Status.IN_PROGRESS,
+            department=office["dot"],
+            due_date=today - timedelta(days=3),
+        )
+        CaseFactory(subject="井蓋異響", status=Status.IN_PROGRESS, department=office["dot"], due_date=today)
+    for at_scale in (False, True):
+        if at_scale:
+            monkeypatch.setattr(cases, "EXACT_COUNT_LIMIT", 0)
+            monkeypatch.setattr(cases, "SAMPLE_FROM", 0)
+            monkeypatch.setattr(cases, "SAMPLE_EVERY", 1)
+        for sort in ("relevance", "date"):
+            results = cases.search(office["intake"], "井蓋", cases.Filters(category=Category.COMPLAINT), sort)
+            assert results.estimated == at_scale
+            assert [case.pk for case in results.cases] == [complaint.pk]
+            results = cases.search(office["intake"], "井蓋", cases.Filters(channel=Channel.HOTLINE), sort)
+            assert [case.pk for case in results.cases] == [complaint.pk]
+            results = cases.search(office["intake"], "井蓋", cases.Filters(sla=SLAState.OVERDUE), sort)
+            assert [case.pk for case in results.cases] == [overdue.pk]
+            assert {f.value: f.count for f in results.facets["sla"]} == {SLAState.OVERDUE: 1}
