@@ -40,6 +40,14 @@ def shapes():
             cases.Filters(status="closed"),
             "relevance",
         ),
+        (
+            "frequent term and a channel filter, handler",
+            handler,
+            "垃圾车",
+            cases.Filters(channel="hotline"),
+            "date",
+        ),
+        ("frequent term, overdue only", supervisor, "噪音", cases.Filters(sla="overdue"), "relevance"),
         ("rare term (no case has it)", supervisor, "罰單", everything, "relevance"),
         ("phone number (personal data)", supervisor, "0912345678", everything, "relevance"),
     ]

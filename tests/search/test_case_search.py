@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from casework import effects, roles
+from casework.deadlines import sla_condition
 from casework.models import (
     OPEN_STATUSES,
     Case,
@@ -426,3 +427,26 @@ def test_filters_narrow_a_search_whether_its_matches_are_counted_or_estimated(of
             results = cases.search(office["intake"], "井蓋", cases.Filters(sla=SLAState.OVERDUE), sort)
             assert [case.pk for case in results.cases] == [overdue.pk]
             assert {f.value: f.count for f in results.facets["sla"]} == {SLAState.OVERDUE: 1}
+
+
+def test_a_paused_case_leaves_the_sla_filters_and_comes_back_when_resumed(office):
+    # The entry copies the case's deadline in the command's own transaction: a search by SLA state
+    # agrees with the case list at once.
+    from casework import workflow
+
+    case = CaseFactory(
+        subject="垃圾桶滿溢",
+        status=Status.ROUTED,
+        department=office["epb"],
+        due_date=timezone.localdate() - timedelta(days=2),
+    )
+    assert found(office["handler"], "垃圾桶", sla=SLAState.OVERDUE) == [case.pk]
+    workflow.pause(case, office["handler"], "等待民眾提供照片")
+    assert CaseSearchEntry.objects.get(case=case).paused_at is not None
+    assert found(office["handler"], "垃圾桶", sla=SLAState.OVERDUE) == []
+    resumed = workflow.resume(Case.objects.get(pk=case.pk), office["handler"])
+    entry = CaseSearchEntry.objects.get(case=case)
+    assert (entry.paused_at, entry.due_date) == (None, resumed.due_date)
+    # Overdue again unless resuming moved the deadline past today: as the case list says.
+    overdue = Case.objects.filter(pk=case.pk).filter(sla_condition(SLAState.OVERDUE)).exists()
+    assert found(office["handler"], "垃圾桶", sla=SLAState.OVERDUE) == ([case.pk] if overdue else [])
