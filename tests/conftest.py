@@ -373,6 +373,23 @@ CHROMIUM_ARGS = [
 # and ask for demo_site_transactional.
 
 
+@pytest.fixture(scope="session", autouse=True)
+def live_server_serves_one_request_at_a_time():
+    # On SQLite the live server shares the test's one in-memory connection: with a thread per
+    # request, a page and its scripts loaded at once interleave their statements and savepoints
+    # ("no such savepoint"), and the broken transaction fails every later test of the worker.
+    # Django's plain WSGIServer serves one request at a time (and closes each connection).
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The requests run in the server's thread, whose connections the thread already shares.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
