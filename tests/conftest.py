@@ -377,15 +377,30 @@ CHROMIUM_ARGS = [
 def live_server_serves_one_request_at_a_time():
     # On SQLite the live server shares the test's one in-memory connection: with a thread per
     # request, a page and its scripts loaded at once interleave their statements and savepoints
-    # ("no such savepoint"), and the broken transaction fails every later test of the worker.
-    # Django's plain WSGIServer serves one request at a time (and closes each connection).
-    from django.core.servers.basehttp import WSGIServer
+    # ("no such savepoint"), and the broken transaction fails every later test of the worker. The
+    # server still accepts connections in threads (Chromium opens some it sends nothing on, which
+    # would stall a server with one thread), but runs the application for one request at a time.
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
     from django.test.testcases import LiveServerThread
 
-    class OneRequestAtATime(WSGIServer):
-        def __init__(self, *args, connections_override=None, **kwargs):
-            # The requests run in the server's thread, whose connections the thread already shares.
-            super().__init__(*args, **kwargs)
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def serialised(environ, start_response):
+                with lock:
+                    response = application(environ, start_response)
+                    try:
+                        body = list(response)
+                    finally:
+                        # What a WSGI server does after sending: Django's request_finished.
+                        if hasattr(response, "close"):
+                            response.close()
+                return body
+
+            super().set_app(serialised)
 
     LiveServerThread.server_class = OneRequestAtATime
 
