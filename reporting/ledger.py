@@ -66,14 +66,19 @@ class LedgerFilterSet(django_filters.FilterSet):
 
 
 def header():
+    # Each label distinct in every language: "Due" and "Deadline" both read 期限 in Chinese.
     return [
         _("Reference"),
         _("Subject"),
+        _("Received on"),
+        _("Category"),
         _("Stage"),
         _("Department"),
         _("Handler"),
-        _("Due"),
-        _("Deadline"),
+        _("Due date"),
+        _("Timeliness"),
+        _("Replied on"),
+        _("Satisfaction"),
         _("Supervision notices"),
         _("Citizen"),
     ]
@@ -115,14 +120,22 @@ def rows(user, cases):
         yield [
             case.reference,
             case.subject,
+            _local_date(case.received_at),
+            str(case.get_category_display()),
             str(case.get_status_display()),
             case.department.name if case.department else "",
             (case.handler.get_full_name() or case.handler.get_username()) if case.handler else "",
             case.due_date.isoformat() if case.due_date else "",
             str(state.label) if state else "",
+            _local_date(case.replied_at),
+            str(case.get_satisfaction_display()) if case.satisfaction else "",
             case.notice_count,
             citizen or access.mask_name(case.citizen_name),
         ]
+
+
+def _local_date(moment):
+    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 class LedgerView(BackOfficeIndexView):

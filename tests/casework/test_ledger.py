@@ -5,11 +5,12 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from casework import roles
 from casework.models import Status, SupervisionNotice
+from reporting import ledger
 from tests.factories import CaseFactory, DepartmentFactory, staff
 from tests.helpers import denied
 
@@ -84,9 +85,9 @@ def test_ledger_xlsx_shows_notices_and_deadline_for_the_supervisor(client, ledge
     client.force_login(ledger_world["supervisor"])
     rows = xlsx_rows(client.get(URL, {"format": "xlsx", "sla": "overdue"}))
     assert len(rows) == 2
-    row = rows[1]
-    assert row[0] == ledger_world["late"].reference and row[3] == "環保局" and row[7] == 2
-    assert row[-1] == "陳美玲"
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["編號"] == ledger_world["late"].reference and row["承辦部門"] == "環保局"
+    assert row["督辦通知"] == 2 and row["時效"] == "已逾期" and row["訴求人"] == "陳美玲"
 
 
 def test_ledger_filters_and_bad_input_give_no_rows_not_an_error(client, ledger_world):
@@ -161,3 +162,23 @@ def test_ledger_stalled_cases_and_failed_notifications_are_in_the_admin_menu(cli
     client.force_login(ledger_world["handler"])
     page = client.get("/admin/").content.decode()
     assert URL + "outbox/failed/" in page and URL + "stalled/" not in page
+
+
+def test_ledger_columns_are_distinct_in_every_language_and_say_when_a_case_came_and_was_answered(
+    client, ledger_world
+):
+    client.force_login(ledger_world["supervisor"])
+    for language in ("zh-hant", "zh-hans", "en"):
+        with translation.override(language):
+            titles = [str(title) for title in ledger.header()]
+        assert len(set(titles)) == len(titles), (language, titles)
+    with translation.override("en"):
+        titles = [str(title) for title in ledger.header()]
+    assert {"Received on", "Category", "Replied on", "Satisfaction"} <= set(titles)
+    rows = csv_rows(client.get(URL, {"format": "csv", "sla": "overdue"}))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    late = ledger_world["late"]
+    assert row["收件日期"] == timezone.localtime(late.received_at).date().isoformat()
+    assert row["類別"] == str(late.get_category_display())
+    page = client.get(URL).content.decode()
+    assert "收件日期" in page and "答復日期" in page
