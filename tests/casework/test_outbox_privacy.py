@@ -79,3 +79,13 @@ def test_the_retention_run_erases_delivery_errors_of_erased_cases(settings):
     assert list(retention.due_cases(now)) == [other]
     retention.run(now)
     assert OutboxMessage.objects.get(dedupe_key="privacy-3").last_error == ""
+
+
+def test_the_default_sms_backend_logs_neither_the_text_nor_the_number(caplog):
+    from notifications.outbox import LoggingSMSBackend
+
+    with caplog.at_level("INFO", logger="notifications.outbox"):
+        LoggingSMSBackend().send("0912345678", "您的新查詢碼：K7Q2-9XPA")
+    logged = caplog.text
+    assert "SMS to" in logged
+    assert "K7Q2-9XPA" not in logged and "0912345678" not in logged
