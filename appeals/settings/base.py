@@ -151,7 +151,9 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogues first (makemessages writes there); locale/vendor fills what the
+# admin's third-party packages leave untranslated (manage.py vendor_catalogues).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Taipei")
 USE_I18N = True
 USE_TZ = True

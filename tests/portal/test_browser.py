@@ -86,11 +86,19 @@ def test_editor_changes_reception_hours_and_all_languages_show_it(demo_server, p
     page.locator("footer [aria-label], .footer [aria-label]").first.wait_for()
     page.evaluate("document.querySelector('button[name=action-publish]').click()")
     page.wait_for_url(lambda url: "/edit/" not in url)
+    # The editor is offered the sync of the translations at once, in their language.
+    source = TranslationSource.objects.get(object_id=reception.translation_key)
+    sync = page.locator(".messages a", has_text="同步翻譯的頁面")
+    assert sync.count() == 1
+    sync_url = sync.get_attribute("href")
+    assert sync_url.startswith(reverse("wagtail_localize:update_translations", args=[source.pk]))
     page.goto(f"{demo_server}/zh-hant/reception/")
     assert "09:00–12:15" in page.content()
 
-    source = TranslationSource.objects.get(object_id=reception.translation_key)
-    page.goto(demo_server + reverse("wagtail_localize:update_translations", args=[source.pk]))
+    page.goto(demo_server + sync_url)
+    screen = page.locator("main").inner_text()
+    assert "同步" in screen and "Sync" not in screen and "translat" not in screen
+    save_screenshot(page, str(artifacts_dir / "admin-sync-translations.png"), full_page=True)
     page.check("input[name=publish_translations]")
     page.locator("main form[method=POST] [type=submit]").last.click()
     page.wait_for_url(lambda url: "/localize/update/" not in url)
