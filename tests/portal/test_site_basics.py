@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +30,23 @@ def test_home_page_title_names_the_site_once(demo_site, client, prefix, name):
 )
 def test_other_pages_end_their_title_with_the_site_name(demo_site, client, path, title):
     assert title_of(client.get(path)) == title
+
+
+# --- Favicon -------------------------------------------------------------------------------------
+
+
+def test_favicon_ico_points_at_the_committed_icon(client, settings):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.ico"
+    icon = finders.find("favicon.ico")
+    with open(icon, "rb") as file:
+        assert file.read(4) == b"\x00\x00\x01\x00"  # the ICO file signature
+
+
+@pytest.mark.parametrize("prefix", ["zh-hant", "en"])
+def test_every_page_names_its_icon(demo_site, client, prefix):
+    html = client.get(f"/{prefix}/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("favicon.svg")
