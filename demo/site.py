@@ -1,7 +1,9 @@
 """Demo pages: the portal in zh-Hant with its zh-Hans and en translations. Re-running changes nothing."""
 
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape, strip_tags
 from wagtail.models import Collection, Page, Site
@@ -96,13 +98,20 @@ def load_home(stdout=None):
         )
         home.save_revision().publish()
 
+    hostname, port = public_address()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=HOME_TITLE
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=HOME_TITLE
         )
-    if site.root_page_id != home.pk:
-        site.root_page = home
+    # The feed, the sitemap and robots.txt build their links from the Site; Wagtail's placeholder
+    # (localhost, port 80) would send readers of the feed to http://localhost/.
+    wanted = {"root_page_id": home.pk}
+    if (site.hostname, site.port) == ("localhost", 80):
+        wanted.update(hostname=hostname, port=port)
+    if any(getattr(site, field) != value for field, value in wanted.items()):
+        for field, value in wanted.items():
+            setattr(site, field, value)
         site.save()
 
     translate_into(home, locales, english)
@@ -111,6 +120,12 @@ def load_home(stdout=None):
         roles.ensure_role_groups(root_page=translated_home)
     load_portal(home, site, locales)
     return home
+
+
+def public_address():
+    """Hostname and port of SITE_BASE_URL, where the office serves the site."""
+    url = urlsplit(settings.SITE_BASE_URL)
+    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
 
 
 def translate_into(page, locales, english_for):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from wagtail.models import Site
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,50 @@ def test_every_page_names_its_icon(demo_site, client, prefix):
     assert '<link rel="icon" href="/favicon.ico"' in html
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
     assert finders.find("favicon.svg")
+
+
+# --- Absolute links ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def public_site(demo_site):
+    """The office's Site as production has it, while requests reach the app under another name."""
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "appeals.example.gov", 443
+    site.save()
+    return site
+
+
+def absolute_links(text):
+    return re.findall(r'(?:<loc>|<link>|<guid>|href=")(https?://[^<"]+)', text)
+
+
+def test_sitemap_links_use_the_sites_hostname_and_port(public_site, client):
+    text = client.get("/sitemap.xml").content.decode()
+    links = absolute_links(text)
+    assert len(links) > 20
+    assert all(link.startswith("https://appeals.example.gov/") for link in links), links
+    assert "https://appeals.example.gov/en/rules/public-appeals-measures/" in links
+
+
+@pytest.mark.parametrize("prefix", ["zh-hant", "zh-hans", "en"])
+def test_feed_links_use_the_sites_hostname_and_port(public_site, client, prefix):
+    response = client.get(f"/{prefix}/notices/feed/")
+    assert response["Content-Type"].startswith("application/rss+xml")
+    text = response.content.decode()
+    links = absolute_links(text)
+    assert f"https://appeals.example.gov/{prefix}/notices/" in links
+    assert f"https://appeals.example.gov/{prefix}/notices/year-end-reception-hours/" in links
+    assert all(link.startswith("https://appeals.example.gov/") for link in links), links
+    assert "localhost" not in text and "testserver" not in text
+
+
+def test_robots_txt_names_the_sitemap_at_the_sites_address(public_site, client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://appeals.example.gov/sitemap.xml\n" in text
+
+
+def test_the_demo_site_is_where_site_base_url_says(demo_site, settings):
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == settings.SITE_BASE_URL
+    assert site.hostname != "localhost"
