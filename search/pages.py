@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks.field_block import BaseChoiceBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -26,11 +28,32 @@ def content_text(page):
         value = getattr(page, field.attname, None)
         if not value:
             continue
-        if isinstance(field, (RichTextField, StreamField)):
+        if isinstance(field, StreamField):
+            parts.extend(block_text(field.stream_block, value))
+        elif isinstance(field, RichTextField):
             parts.extend(field.get_searchable_content(value))
         elif isinstance(field, (models.CharField, models.TextField)):
             parts.append(strip_tags(str(value)))
     return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def block_text(block, value):
+    """The text a reader sees in a StreamField value.
+
+    Wagtail's own searchable content also holds each choice's label (a heading's level reads "章" or
+    "節"), which is the editor's vocabulary, not the page's: excerpts would show "總則 章 目的 節".
+    """
+    if value is None or isinstance(block, (BaseChoiceBlock, blocks.BooleanBlock)):
+        return []
+    if isinstance(block, blocks.StructBlock):
+        return [
+            text for name, child in block.child_blocks.items() for text in block_text(child, value.get(name))
+        ]
+    if isinstance(block, blocks.ListBlock):
+        return [text for item in value for text in block_text(block.child_block, item)]
+    if isinstance(block, blocks.StreamBlock):
+        return [text for child in value for text in block_text(child.block, child.value)]
+    return block.get_searchable_content(value)
 
 
 def index_page(page_id):

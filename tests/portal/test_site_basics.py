@@ -98,3 +98,34 @@ def test_the_demo_site_is_where_site_base_url_says(demo_site, settings):
     site = Site.objects.get(is_default_site=True)
     assert site.root_url == settings.SITE_BASE_URL
     assert site.hostname != "localhost"
+
+
+# --- Search excerpts -----------------------------------------------------------------------------
+
+
+def search_excerpts(client, prefix, query):
+    html = client.get(f"/{prefix}/search/", {"q": query}).content.decode()
+    excerpts = re.findall(r'<li class="search-result">.*?<p>(.*?)</p>', html, re.S)
+    return [re.sub(r"</?mark>", "", text) for text in excerpts]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "expected", "labels"),
+    [
+        ("zh-hant", "目的", "總則 目的 為了規範", ("章", "節")),
+        ("zh-hans", "目的", "总则 目的 为了规范", ("章", "節", "节")),
+        ("en", "Purpose", "General provisions Purpose These measures", ("section", "subsection")),
+    ],
+)
+def test_search_excerpts_show_the_pages_text_not_block_labels(
+    demo_site, client, prefix, query, expected, labels
+):
+    excerpts = search_excerpts(client, prefix, query)
+    measures = [text for text in excerpts if expected in text]
+    assert measures, excerpts
+    for text in measures:
+        assert not any(f" {label} " in f" {text} " for label in labels), text
+
+
+def test_the_headings_level_is_not_searchable(demo_site, client):
+    assert search_excerpts(client, "en", "subsection") == []
