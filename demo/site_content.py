@@ -248,7 +248,7 @@ APPEALS_MEASURES = {
                     "接收要求",
                     "Requirements",
                     "Channels are kept open and watched. Online appeals are screened within "
-                    "[X] working days; offline appeals are registered at once and the citizen is told the process and "
+                    "{screening_days} working days; offline appeals are registered at once and the citizen is told the process and "
                     "the expected reply date.",
                 ),
                 (
@@ -292,11 +292,11 @@ APPEALS_MEASURES = {
                     "處理流程",
                     "Process",
                     "Screening and routing: simple inquiries are answered directly; other appeals "
-                    "are routed to a department within [X] working days. The department draws up a handling plan within "
-                    "[X] working days: complaints are investigated, suggestions assessed, requests for help met with "
+                    "are routed to a department within {routing_days} working days. The department draws up a handling plan within "
+                    "{handling_plan_days} working days: complaints are investigated, suggestions assessed, requests for help met with "
                     "coordinated resources. The draft is reviewed by the department head, and major or complex appeals "
-                    "are approved by management, within [X] working days. The result is sent to the appellant within [X] "
-                    "working days through the channel they used; if they are not satisfied, the department explains and "
+                    "are approved by management, within the reply period. The result is sent to the appellant within "
+                    "{reply_days} working days of receipt through the channel they used; if they are not satisfied, the department explains and "
                     "seeks a solution.",
                 ),
                 (

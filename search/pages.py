@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import translation
 from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.blocks.field_block import BaseChoiceBlock
@@ -10,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from appeals.text import ENGLISH_WORD, as_token_text, index_terms, normalize, query_terms, query_words
+from portal import placeholders
 
 from .models import PageSearchEntry
 
@@ -64,10 +66,14 @@ def index_page(page_id):
         return None
     page = page.specific
     body = "\n".join(part for part in (page.search_description, content_text(page)) if part)
+    # The text keeps its placeholders ({reply_days}, {office}) so excerpts show the current values;
+    # the terms are those of the page as shown, so the office's name finds the measures.
+    with translation.override(page.locale.language_code):
+        shown = placeholders.fill(body)
     values = {
         "locale_id": page.locale_id,
         "title_terms": as_token_text(index_terms(page.title)),
-        "terms": as_token_text(index_terms(f"{page.title}\n{body}")),
+        "terms": as_token_text(index_terms(f"{page.title}\n{shown}")),
         "text": body,
     }
     entry = PageSearchEntry.objects.filter(page=page).first()
@@ -107,18 +113,21 @@ def search(query, locale):
         entries = entries.filter(terms__contains=f" {term} ")
     words = [word for word in query_words(query) if word not in terms]
     results = []
+    filled = {}
     for entry in entries:
+        text = entry.text
+        if placeholders.PLACEHOLDER.search(text):
+            filled = filled or placeholders.current_values()
+            text = placeholders.fill(text, filled)
         title_hits = sum(f" {term} " in entry.title_terms for term in terms)
         word_hits = sum(f" {word} " in entry.terms for word in words)
-        folded = normalize(f"{entry.page.title}\n{entry.text}")
+        folded = normalize(f"{entry.page.title}\n{text}")
         occurrences = sum(min(folded.count(term), 5) for term in terms)
         score = TITLE_WEIGHT * title_hits + 2 * word_hits + occurrences
         # Between equal scores, the page where the words weigh more (a short answer rather than
         # a long regulation that mentions them in passing) comes first.
         density = sum(folded.count(term) for term in terms) / max(len(folded), 1)
-        results.append(
-            Result(page=entry.page, excerpt=excerpt(entry.text, terms), score=score, density=density)
-        )
+        results.append(Result(page=entry.page, excerpt=excerpt(text, terms), score=score, density=density))
     results.sort(key=lambda result: (-result.score, -result.density, result.page.title))
     return results
 

@@ -4,7 +4,11 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from wagtail.models import Site
+from django.utils.safestring import mark_safe
+from wagtail.models import Page, Site
+
+from casework.models import StageLimits
+from portal import placeholders
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,57 @@ def test_search_excerpts_show_the_pages_text_not_block_labels(
 
 def test_the_headings_level_is_not_searchable(demo_site, client):
     assert search_excerpts(client, "en", "subsection") == []
+
+
+# --- The measures' blanks ------------------------------------------------------------------------
+
+TEMPLATE_WORDS = ("[X]", "公司/組織", "公司/组织", "公司／組織")
+
+
+def test_no_published_page_of_the_demo_shows_a_blank_or_a_placeholder(demo_site, client):
+    pages = Page.objects.live().filter(depth__gt=1).specific()
+    assert len(pages) > 30
+    for page in pages:
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        html = response.content.decode()
+        assert [word for word in TEMPLATE_WORDS if word in html] == [], page.url
+        assert placeholders.PLACEHOLDER.search(html) is None, page.url
+
+
+def test_the_measures_show_the_offices_own_limits_and_name(demo_site, client):
+    url = {prefix: f"/{prefix}/rules/public-appeals-measures/" for prefix in ("zh-hant", "zh-hans", "en")}
+    html = client.get(url["zh-hant"]).content.decode()
+    assert "應在3個工作日內進行初步審核" in html
+    assert "在2個工作日內完成分流" in html
+    assert "應在5個工作日內制定處理方案" in html
+    assert "在收件後15個工作日內將處理結果反饋給訴求人" in html
+    assert "為了規範民意訴求服務中心民意訴求的管理" in html
+
+    limits = StageLimits.load()
+    limits.screening_days, limits.reply_days = 4, 20
+    limits.save()
+    # The pages were cached above: saving the limits shows the new figures at once.
+    html = client.get(url["zh-hant"]).content.decode()
+    assert "應在4個工作日內進行初步審核" in html and "在收件後20個工作日內" in html
+    html = client.get(url["zh-hans"]).content.decode()
+    assert "应在4个工作日内进行初步审核" in html and "为了规范民意诉求服务中心民意诉求的管理" in html
+    html = client.get(url["en"]).content.decode()
+    assert "Online appeals are screened within 4 working days" in html
+    assert "within 20 working days of receipt" in html
+
+
+def test_search_excerpts_show_the_limits_not_placeholders(demo_site, client):
+    limits = StageLimits.load()
+    limits.screening_days = 4
+    limits.save()
+    excerpts = search_excerpts(client, "zh-hant", "初步審核")
+    assert any("應在4個工作日內進行初步審核" in text for text in excerpts), excerpts
+    assert search_excerpts(client, "zh-hant", "screening_days") == []
+
+
+def test_placeholders_are_filled_with_escaped_values_and_strangers_are_left_alone():
+    values = {"office": "<b>Office</b>", **{name: "9" for name in placeholders.LIMITS}}
+    html = placeholders.fill_html(mark_safe("<p>{office} within {reply_days} days {other}</p>"), values)
+    assert html == "<p>&lt;b&gt;Office&lt;/b&gt; within 9 days {other}</p>"
+    assert placeholders.fill_html("<p>{office}</p>", values) == "&lt;p&gt;&lt;b&gt;Office&lt;/b&gt;&lt;/p&gt;"
