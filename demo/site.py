@@ -9,7 +9,7 @@ from django.utils.html import escape, strip_tags
 from wagtail.models import Collection, Page, Site
 
 from casework import roles
-from portal.localization import ensure_locales, opencc_translate, sync_translation
+from portal.localization import ensure_locales, sync_translation
 from portal.models import (
     AppealFormPage,
     FAQIndexPage,
@@ -26,6 +26,7 @@ from portal.models import (
     TrackingPage,
 )
 from portal.policies import parse
+from portal.translation import to_mainland
 
 from . import site_content as content
 
@@ -130,7 +131,7 @@ def public_address():
 
 def translate_into(page, locales, english_for):
     """Give a zh-Hant demo page its zh-Hans and en translations, once: re-running changes nothing."""
-    for code, translate_text in (("zh-hans", opencc_translate("t2s")), ("en", english_for)):
+    for code, translate_text in (("zh-hans", to_mainland), ("en", english_for)):
         if page.get_translation_or_none(locales[code]) is None:
             sync_translation(page, locales[code], translate_text)
 
