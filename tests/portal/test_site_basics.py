@@ -187,3 +187,14 @@ def test_placeholders_are_filled_with_escaped_values_and_strangers_are_left_alon
     html = placeholders.fill_html(mark_safe("<p>{office} within {reply_days} days {other}</p>"), values)
     assert html == "<p>&lt;b&gt;Office&lt;/b&gt; within 9 days {other}</p>"
     assert placeholders.fill_html("<p>{office}</p>", values) == "&lt;p&gt;&lt;b&gt;Office&lt;/b&gt;&lt;/p&gt;"
+
+
+def test_the_procedure_gives_the_same_limits(demo_site, client):
+    limits = StageLimits.load()
+    limits.routing_days, limits.follow_up_days = 4, 10
+    limits.save()
+    html = client.get("/zh-hant/procedure/").content.decode()
+    assert "受理後4個工作日內" in html and "答復後10個工作日內" in html
+    html = client.get("/en/procedure/").content.decode()
+    assert "Within 4 working days of acceptance" in html
+    assert "Within 10 working days of the reply" in html
