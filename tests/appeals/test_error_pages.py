@@ -54,3 +54,24 @@ def test_an_error_outside_the_language_prefixes_uses_the_browsers_language(djang
     assert response.status_code == 500
     assert re.search(r'<html lang="en">', response.content.decode())
     assert "<h1>Something went wrong</h1>" in response.content.decode()
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.urls("tests.appeals.failing_urls")
+def test_error_pages_are_accessible_on_a_phone_and_a_desktop(live_server, demo_site_transactional, page):
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for prefix, lang, not_found, error in PAGES:
+            for path, heading in ((f"/{prefix}/no-such-page/", not_found), (f"/{prefix}/broken/", error)):
+                response = page.goto(f"{live_server.url}{path}")
+                assert response.status in (404, 500)
+                assert page.locator("h1").inner_text() == heading
+                assert page.locator("html").get_attribute("lang") == lang
+                assert axe_violations(page) == [], (width, path)
