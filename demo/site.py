@@ -1,9 +1,7 @@
 """Demo pages: the portal in zh-Hant with its zh-Hans and en translations. Re-running changes nothing."""
 
 import re
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape, strip_tags
 from wagtail.models import Collection, Page, Site
@@ -26,6 +24,7 @@ from portal.models import (
     TrackingPage,
 )
 from portal.policies import parse
+from portal.site_address import PLACEHOLDER, public_address
 from portal.translation import to_mainland
 
 from . import site_content as content
@@ -108,7 +107,7 @@ def load_home(stdout=None):
     # The feed, the sitemap and robots.txt build their links from the Site; Wagtail's placeholder
     # (localhost, port 80) would send readers of the feed to http://localhost/.
     wanted = {"root_page_id": home.pk}
-    if (site.hostname, site.port) == ("localhost", 80):
+    if (site.hostname, site.port) == PLACEHOLDER:
         wanted.update(hostname=hostname, port=port)
     if any(getattr(site, field) != value for field, value in wanted.items()):
         for field, value in wanted.items():
@@ -121,12 +120,6 @@ def load_home(stdout=None):
         roles.ensure_role_groups(root_page=translated_home)
     load_portal(home, site, locales)
     return home
-
-
-def public_address():
-    """Hostname and port of SITE_BASE_URL, where the office serves the site."""
-    url = urlsplit(settings.SITE_BASE_URL)
-    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
 
 
 def translate_into(page, locales, english_for):

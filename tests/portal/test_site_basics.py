@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from casework.models import StageLimits
 from portal import placeholders
+from portal.site_address import adopt_public_address
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,18 @@ def test_the_procedure_gives_the_same_limits(demo_site, client):
     html = client.get("/en/procedure/").content.decode()
     assert "Within 4 working days of acceptance" in html
     assert "Within 10 working days of the reply" in html
+
+
+def test_wagtails_placeholder_site_takes_the_address_of_site_base_url(settings):
+    settings.SITE_BASE_URL = "https://appeals.example.gov"
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "localhost", 80
+    site.save()
+    other = Site.objects.create(hostname="intranet.example.gov", port=8080, root_page=site.root_page)
+    adopt_public_address(Site)
+    site.refresh_from_db()
+    other.refresh_from_db()
+    assert site.root_url == "https://appeals.example.gov"
+    assert other.root_url == "http://intranet.example.gov:8080"  # set by hand: left alone
+    adopt_public_address(Site)  # the migration again changes nothing
+    assert Site.objects.get(pk=site.pk).root_url == "https://appeals.example.gov"
