@@ -142,3 +142,13 @@ def test_the_simplified_catalogue_has_no_taiwan_or_hong_kong_wording():
         if any(word in text for word in words)
     ]
     assert found == [], "run manage.py sync_catalogues"
+
+
+def test_the_demos_simplified_pages_use_mainland_wording(demo_site, client):
+    faq = client.get("/zh-hans/faq/").content.decode()
+    assert "诉求人的身份、联系方式及附件均予" in faq
+    assert "请在“查询诉求”页输入编号" in faq
+    appeal = client.get("/zh-hans/appeal/").content.decode()
+    assert "您提供的个人信息只用于处理本诉求" in appeal
+    for html in (faq, appeal):
+        assert not any(word in html for word in ("私隐", "联络", "「", "」", "查找"))
