@@ -7,7 +7,7 @@ from django.utils.html import escape, strip_tags
 from wagtail.models import Collection, Page, Site
 
 from casework import roles
-from portal.localization import ensure_locales, opencc_translate, sync_translation
+from portal.localization import ensure_locales, sync_translation
 from portal.models import (
     AppealFormPage,
     FAQIndexPage,
@@ -24,6 +24,8 @@ from portal.models import (
     TrackingPage,
 )
 from portal.policies import parse
+from portal.site_address import PLACEHOLDER, public_address
+from portal.translation import to_mainland
 
 from . import site_content as content
 
@@ -96,13 +98,20 @@ def load_home(stdout=None):
         )
         home.save_revision().publish()
 
+    hostname, port = public_address()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=HOME_TITLE
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=HOME_TITLE
         )
-    if site.root_page_id != home.pk:
-        site.root_page = home
+    # The feed, the sitemap and robots.txt build their links from the Site; Wagtail's placeholder
+    # (localhost, port 80) would send readers of the feed to http://localhost/.
+    wanted = {"root_page_id": home.pk}
+    if (site.hostname, site.port) == PLACEHOLDER:
+        wanted.update(hostname=hostname, port=port)
+    if any(getattr(site, field) != value for field, value in wanted.items()):
+        for field, value in wanted.items():
+            setattr(site, field, value)
         site.save()
 
     translate_into(home, locales, english)
@@ -115,7 +124,7 @@ def load_home(stdout=None):
 
 def translate_into(page, locales, english_for):
     """Give a zh-Hant demo page its zh-Hans and en translations, once: re-running changes nothing."""
-    for code, translate_text in (("zh-hans", opencc_translate("t2s")), ("en", english_for)):
+    for code, translate_text in (("zh-hans", to_mainland), ("en", english_for)):
         if page.get_translation_or_none(locales[code]) is None:
             sync_translation(page, locales[code], translate_text)
 

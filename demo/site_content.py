@@ -248,7 +248,7 @@ APPEALS_MEASURES = {
                     "接收要求",
                     "Requirements",
                     "Channels are kept open and watched. Online appeals are screened within "
-                    "[X] working days; offline appeals are registered at once and the citizen is told the process and "
+                    "{screening_days} working days; offline appeals are registered at once and the citizen is told the process and "
                     "the expected reply date.",
                 ),
                 (
@@ -292,11 +292,11 @@ APPEALS_MEASURES = {
                     "處理流程",
                     "Process",
                     "Screening and routing: simple inquiries are answered directly; other appeals "
-                    "are routed to a department within [X] working days. The department draws up a handling plan within "
-                    "[X] working days: complaints are investigated, suggestions assessed, requests for help met with "
+                    "are routed to a department within {routing_days} working days. The department draws up a handling plan within "
+                    "{handling_plan_days} working days: complaints are investigated, suggestions assessed, requests for help met with "
                     "coordinated resources. The draft is reviewed by the department head, and major or complex appeals "
-                    "are approved by management, within [X] working days. The result is sent to the appellant within [X] "
-                    "working days through the channel they used; if they are not satisfied, the department explains and "
+                    "are approved by management, within the reply period. The result is sent to the appellant within "
+                    "{reply_days} working days of receipt through the channel they used; if they are not satisfied, the department explains and "
                     "seeks a solution.",
                 ),
                 (
@@ -450,48 +450,48 @@ PROCEDURE = {
         (
             "初審",
             "Screening",
-            "3個工作日內",
-            "Within 3 working days",
+            "收件後{screening_days}個工作日內",
+            "Within {screening_days} working days of receipt",
             "審查訴求是否屬受理範圍；不予受理的，會說明理由；資料不足的，會請您補充。",
             "We check whether the appeal is within our remit; if not, we tell you why. If information is missing, we ask you for it.",
         ),
         (
             "直接答復或分流轉辦",
             "Direct answer or routing",
-            "3個工作日內",
-            "Within 3 working days",
+            "受理後{routing_days}個工作日內",
+            "Within {routing_days} working days of acceptance",
             "簡單的諮詢由接待人員直接答復；其他訴求轉交承辦部門。",
             "Simple inquiries are answered directly; other appeals are routed to the department responsible.",
         ),
         (
             "承辦部門辦理",
             "Handling by the department",
-            "5個工作日內提出處理方案",
-            "Handling plan within 5 working days",
+            "{handling_plan_days}個工作日內提出處理方案",
+            "Handling plan within {handling_plan_days} working days",
             "投訴類進行調查核實；建議類評估可行性；求助類協調資源。",
             "Complaints are investigated, suggestions assessed for feasibility, and help coordinated for requests for help.",
         ),
         (
             "審核與審批",
             "Review and approval",
-            "5個工作日內",
-            "Within 5 working days",
+            "答復期限內",
+            "Within the reply period",
             "部門主管審核答復；重大、複雜的訴求另經管理層審批。",
             "The department head reviews the reply; major or complex appeals are also approved by management.",
         ),
         (
             "答復",
             "Reply",
-            "受理後15個工作日內",
-            "Within 15 working days of acceptance",
+            "收件後{reply_days}個工作日內",
+            "Within {reply_days} working days of receipt",
             "依您提出訴求的渠道答復處理結果。",
             "We send the result through the channel you used.",
         ),
         (
             "回訪與辦結",
             "Follow-up and closing",
-            "答復後7個工作日內",
-            "Within 7 working days of the reply",
+            "答復後{follow_up_days}個工作日內",
+            "Within {follow_up_days} working days of the reply",
             "了解您對處理結果是否滿意；不滿意的，可再作說明或重新辦理。",
             "We ask whether you are satisfied; if not, we explain further or reopen the appeal.",
         ),

@@ -3,12 +3,6 @@
 from wagtail.models import Locale
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
-from .translation import converter
-
-
-def opencc_translate(config):
-    return converter(config).convert
-
 
 def sync_translation(page, locale, translate_text, user=None):
     """Create or refresh ``page``'s translation into ``locale`` and publish it.

@@ -23,6 +23,19 @@ REPAIRS = {
     "祕密": "秘密",
     "注冊": "註冊",
 }
+# The template's blanks and its "company/organisation" become named placeholders, filled with the
+# office's stage limits and name when the page is shown (portal/placeholders.py).
+PLACEHOLDERS = {
+    "應在[X]個工作日內進行初步審核": "應在{screening_days}個工作日內進行初步審核",
+    "在[X]個工作日內完成分流": "在{routing_days}個工作日內完成分流",
+    "應在[X]個工作日內制定處理方案": "應在{handling_plan_days}個工作日內制定處理方案",
+    # Review and approval have no limit of their own: they fall within the reply period.
+    "審核與審批應在[X]個工作日內完成": "審核與審批應在答復期限內完成",
+    # The reply period counts from receipt (Settings → Stage time limits).
+    "在[X]個工作日內將處理結果反饋給訴求人": "在收件後{reply_days}個工作日內將處理結果反饋給訴求人",
+    "本公司/組織": "{office}",
+    "公司/組織": "{office}",
+}
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -34,7 +47,12 @@ def clean_text(filename):
     body = body.replace(",", "，").replace(":", "：").replace(";", "；")
     for broken, fixed in REPAIRS.items():
         body = body.replace(broken, fixed)
-    return re.sub(r"審核或\?[^，]*，", "審核或審批意見，", body)
+    body = re.sub(r"審核或\?[^，]*，", "審核或審批意見，", body)
+    for blank, placeholder in PLACEHOLDERS.items():
+        body = body.replace(blank, placeholder)
+    if "[X]" in body:
+        raise ValueError(f"{filename}: a blank of the measures has no placeholder in PLACEHOLDERS")
+    return body
 
 
 def paragraphs(text):

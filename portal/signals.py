@@ -11,6 +11,8 @@ def purge_page_cache(**kwargs):
 def connect():
     from wagtail.models import Page
 
+    from casework.models import StageLimits
+
     from .models import PortalSettings
 
     page_published.connect(purge_page_cache, dispatch_uid="portal-purge-published")
@@ -18,3 +20,5 @@ def connect():
     post_page_move.connect(purge_page_cache, dispatch_uid="portal-purge-moved")
     post_delete.connect(purge_page_cache, sender=Page, dispatch_uid="portal-purge-deleted")
     post_save.connect(purge_page_cache, sender=PortalSettings, dispatch_uid="portal-purge-settings")
+    # Pages show the stage limits in their text (portal/placeholders.py).
+    post_save.connect(purge_page_cache, sender=StageLimits, dispatch_uid="portal-purge-stage-limits")

@@ -3,11 +3,15 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import translation
 from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks.field_block import BaseChoiceBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from appeals.text import ENGLISH_WORD, as_token_text, index_terms, normalize, query_terms, query_words
+from portal import placeholders
 
 from .models import PageSearchEntry
 
@@ -26,11 +30,32 @@ def content_text(page):
         value = getattr(page, field.attname, None)
         if not value:
             continue
-        if isinstance(field, (RichTextField, StreamField)):
+        if isinstance(field, StreamField):
+            parts.extend(block_text(field.stream_block, value))
+        elif isinstance(field, RichTextField):
             parts.extend(field.get_searchable_content(value))
         elif isinstance(field, (models.CharField, models.TextField)):
             parts.append(strip_tags(str(value)))
     return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def block_text(block, value):
+    """The text a reader sees in a StreamField value.
+
+    Wagtail's own searchable content also holds each choice's label (a heading's level reads "章" or
+    "節"), which is the editor's vocabulary, not the page's: excerpts would show "總則 章 目的 節".
+    """
+    if value is None or isinstance(block, (BaseChoiceBlock, blocks.BooleanBlock)):
+        return []
+    if isinstance(block, blocks.StructBlock):
+        return [
+            text for name, child in block.child_blocks.items() for text in block_text(child, value.get(name))
+        ]
+    if isinstance(block, blocks.ListBlock):
+        return [text for item in value for text in block_text(block.child_block, item)]
+    if isinstance(block, blocks.StreamBlock):
+        return [text for child in value for text in block_text(child.block, child.value)]
+    return block.get_searchable_content(value)
 
 
 def index_page(page_id):
@@ -41,10 +66,14 @@ def index_page(page_id):
         return None
     page = page.specific
     body = "\n".join(part for part in (page.search_description, content_text(page)) if part)
+    # The text keeps its placeholders ({reply_days}, {office}) so excerpts show the current values;
+    # the terms are those of the page as shown, so the office's name finds the measures.
+    with translation.override(page.locale.language_code):
+        shown = placeholders.fill(body)
     values = {
         "locale_id": page.locale_id,
         "title_terms": as_token_text(index_terms(page.title)),
-        "terms": as_token_text(index_terms(f"{page.title}\n{body}")),
+        "terms": as_token_text(index_terms(f"{page.title}\n{shown}")),
         "text": body,
     }
     entry = PageSearchEntry.objects.filter(page=page).first()
@@ -84,18 +113,21 @@ def search(query, locale):
         entries = entries.filter(terms__contains=f" {term} ")
     words = [word for word in query_words(query) if word not in terms]
     results = []
+    filled = {}
     for entry in entries:
+        text = entry.text
+        if placeholders.PLACEHOLDER.search(text):
+            filled = filled or placeholders.current_values()
+            text = placeholders.fill(text, filled)
         title_hits = sum(f" {term} " in entry.title_terms for term in terms)
         word_hits = sum(f" {word} " in entry.terms for word in words)
-        folded = normalize(f"{entry.page.title}\n{entry.text}")
+        folded = normalize(f"{entry.page.title}\n{text}")
         occurrences = sum(min(folded.count(term), 5) for term in terms)
         score = TITLE_WEIGHT * title_hits + 2 * word_hits + occurrences
         # Between equal scores, the page where the words weigh more (a short answer rather than
         # a long regulation that mentions them in passing) comes first.
         density = sum(folded.count(term) for term in terms) / max(len(folded), 1)
-        results.append(
-            Result(page=entry.page, excerpt=excerpt(entry.text, terms), score=score, density=density)
-        )
+        results.append(Result(page=entry.page, excerpt=excerpt(text, terms), score=score, density=density))
     results.sort(key=lambda result: (-result.score, -result.density, result.page.title))
     return results
 

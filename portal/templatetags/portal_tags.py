@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from portal import i18n
+from portal import i18n, placeholders
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def main_navigation():
 @register.filter
 def footer_for(portal_settings, language_code):
     return portal_settings.footer_for(language_code)
+
+
+@register.filter(is_safe=True)
+def fill_placeholders(html):
+    """The office's current stage limits and name in place of {reply_days}, {office} and the like."""
+    return placeholders.fill_html(html)

@@ -119,7 +119,7 @@ def test_policy_pages_have_a_table_of_contents_linking_to_every_heading(demo_sit
     for anchor in anchors:
         assert f'id="{anchor}"' in html
     assert "民意訴求接收" in toc
-    assert "應在[X]個工作日內進行初步審核" in html  # the seed's rule text
+    assert "應在3個工作日內進行初步審核" in html  # the seed's rule text, with the office's limit
     english = client.get("/en/rules/public-appeals-measures/").content.decode()
     assert 'href="#section-2">Receiving appeals</a>' in english
 
@@ -166,7 +166,7 @@ def test_language_switcher_keeps_the_page_and_falls_back_to_home(demo_site, clie
     assert 'hreflang="en" href="/en/faq/"' not in html
 
 
-def test_sitemap_lists_every_language_with_alternates_and_robots_points_to_it(demo_site, client):
+def test_sitemap_lists_every_language_with_alternates_and_robots_points_to_it(demo_site, client, settings):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
@@ -179,7 +179,7 @@ def test_sitemap_lists_every_language_with_alternates_and_robots_points_to_it(de
     assert set(alternates) == {"zh-Hant", "zh-Hans", "en"}
     assert alternates["en"].endswith("/en/reception/")
     robots = client.get("/robots.txt").content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert f"Sitemap: {settings.SITE_BASE_URL}/sitemap.xml" in robots  # the Site's address
 
 
 def test_footer_shows_office_contacts_from_site_settings(demo_site, client):

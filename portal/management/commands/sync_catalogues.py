@@ -1,7 +1,8 @@
 """Derive the zh-Hans message catalogue from the zh-Hant one, so translators write Chinese once.
 
-Run after `makemessages`: every zh-Hant translation is converted with OpenCC (t2s) into zh-Hans,
-unless the zh-Hans entry was edited by hand (it carries a `# manual` translator comment).
+Run after `makemessages`: every zh-Hant translation is converted into zh-Hans in the mainland's words
+(OpenCC's phrase-level tw2sp with the hand-kept exceptions of portal/translation.py), unless the
+zh-Hans entry was edited by hand (it carries a `# manual` translator comment).
 """
 
 from pathlib import Path
@@ -10,14 +11,14 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.translation import converter
+from portal.translation import to_mainland
 
 
 class Command(BaseCommand):
     help = "Fill locale/zh_Hans from locale/zh_Hant with OpenCC; report what zh-Hant still lacks."
 
     def handle(self, *args, **options):
-        convert = converter("t2s").convert
+        convert = to_mainland
         locale_dir = Path(settings.LOCALE_PATHS[0])
         for domain in ("django", "djangojs"):
             hant_path = locale_dir / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"
