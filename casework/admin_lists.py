@@ -15,6 +15,8 @@ This module also holds the lists of casework.urls: the case list with its inboxe
 export, the walk-in visit register and the personal-data access log, with their inspect views.
 """
 
+from types import SimpleNamespace
+
 import django_filters
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
@@ -312,6 +314,31 @@ def reference_cell(case):
     return case.reference
 
 
+def inbox_name(value):
+    """The inbox a query string asks for; "My tasks" when it names none or an unknown one."""
+    return value if value in dict(INBOXES) else "mine"
+
+
+def inbox_cases(user, name):
+    """The cases of one inbox among those the user may see: where the case list starts."""
+    return inbox(access.cases_visible_to(user), inbox_name(name), user)
+
+
+def listed_cases(user, query):
+    """The cases the case list shows for a query string (a QueryDict: inbox and filters), as the
+    list itself finds them; bad filter input gives no rows, as in the list."""
+    cases = inbox_cases(user, query.get("inbox"))
+    filters = CaseFilterSet(data=query, request=SimpleNamespace(user=user))
+    if not filters.is_valid():
+        return cases.none()
+    return filters.filter_queryset(cases)
+
+
+def capped_count(queryset):
+    """The number of rows, counted as the lists count them: up to LIST_COUNT_LIMIT + 1 (one COUNT)."""
+    return queryset.order_by().values("pk")[: LIST_COUNT_LIMIT + 1].count()
+
+
 class CaseIndexView(BackOfficeIndexView):
     """The cases of one inbox among those the user may see, filtered; 50 a page; the citizen masked.
 
@@ -329,12 +356,10 @@ class CaseIndexView(BackOfficeIndexView):
 
     @cached_property
     def current_inbox(self):
-        current = self.request.GET.get("inbox") or "mine"
-        return current if current in dict(INBOXES) else "mine"
+        return inbox_name(self.request.GET.get("inbox"))
 
     def get_base_queryset(self):
-        visible = access.cases_visible_to(self.request.user)
-        return inbox(visible, self.current_inbox, self.request.user).select_related("department", "handler")
+        return inbox_cases(self.request.user, self.current_inbox).select_related("department", "handler")
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, cases, is_paginated = super().paginate_queryset(queryset, page_size)
