@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -308,6 +308,26 @@ def due_cell(case):
     return due
 
 
+# Column classes for narrow screens (casework/_styles.html): priority columns stay on a phone, folded
+# ones are hidden there and shown inside the row's "More" details instead.
+PRIORITY_COLUMN = "casework-col casework-col--%s"
+FOLDED_COLUMN = "casework-col casework-col--folded casework-col--%s"
+
+
+def folded_cell(value, folded):
+    """A cell's value with the row's folded columns in a details element, shown on narrow screens."""
+    return format_html(
+        '{}<details class="casework-more"><summary>{}</summary><dl>{}</dl></details>',
+        value,
+        _("More"),
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", folded),
+    )
+
+
+def citizen_cell(case):
+    return f"{case.listing_citizen['name'] or DASH} {case.listing_citizen['phone']}"
+
+
 def reference_cell(case):
     if case.is_major:
         return format_html('{} <span class="w-status">{}</span>', case.reference, _("Major"))
@@ -375,25 +395,43 @@ class CaseIndexView(BackOfficeIndexView):
 
     @cached_property
     def columns(self):
+        # On a phone the priority columns stay (reference, subject, status, due); the others are
+        # hidden and their values folded into the subject cell (casework/_styles.html).
         return [
             TitleColumn(
                 "reference",
                 label=_("Reference"),
                 accessor=reference_cell,
                 get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+                classname=PRIORITY_COLUMN % "reference",
             ),
-            column("subject", _("Subject"), lambda case: Truncator(case.subject).chars(40)),
-            column("category", _("Category"), "get_category_display"),
-            column("channel", _("Channel"), "get_channel_display"),
-            column("status", _("Status"), "get_status_display"),
-            column("department", _("Department")),
-            column("handler", _("Handler"), lambda case: staff_name(case.handler)),
             column(
-                "citizen",
-                _("Citizen"),
-                lambda case: f"{case.listing_citizen['name'] or DASH} {case.listing_citizen['phone']}",
+                "subject",
+                _("Subject"),
+                lambda case: folded_cell(Truncator(case.subject).chars(40), self.folded_values(case)),
+                classname=PRIORITY_COLUMN % "subject",
             ),
-            column("due", _("Due"), due_cell),
+            column("category", _("Category"), "get_category_display", classname=FOLDED_COLUMN % "category"),
+            column("channel", _("Channel"), "get_channel_display", classname=FOLDED_COLUMN % "channel"),
+            column("status", _("Status"), "get_status_display", classname=PRIORITY_COLUMN % "status"),
+            column("department", _("Department"), classname=FOLDED_COLUMN % "department"),
+            column(
+                "handler",
+                _("Handler"),
+                lambda case: staff_name(case.handler),
+                classname=FOLDED_COLUMN % "handler",
+            ),
+            column("citizen", _("Citizen"), citizen_cell, classname=FOLDED_COLUMN % "citizen"),
+            column("due", _("Due"), due_cell, classname=PRIORITY_COLUMN % "due"),
+        ]
+
+    def folded_values(self, case):
+        return [
+            (_("Category"), case.get_category_display()),
+            (_("Channel"), case.get_channel_display()),
+            (_("Department"), case.department or DASH),
+            (_("Handler"), staff_name(case.handler) or DASH),
+            (_("Citizen"), citizen_cell(case)),
         ]
 
     @cached_property
