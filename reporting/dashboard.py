@@ -19,7 +19,7 @@ from casework import access, exports, roles
 from casework.forms import DATE_LIMITS
 from casework.models import Category, Channel, Department, Status
 
-from . import assessment, statistics
+from . import assessment, statistics, topics
 from .charts import bar_chart, line_chart
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
@@ -126,7 +126,11 @@ def dashboard(request):
             _("Cases by department"),
             [(names.get(pk, _("Not routed yet")), n) for pk, n in figures["by_department"].items()],
         ),
-        ("topics", _("Hot topics (cases mentioning the term)"), figures["hot_topics"]),
+        (
+            "topics",
+            _("Hot topics (cases mentioning the term)"),
+            [(topics.in_reader_script(term), n) for term, n in figures["hot_topics"]],
+        ),
     ]
     tables = [(key, title, items, bar_chart(items)) for key, title, items in tables]
     trend = [(str(period)[:10], received, replied) for period, received, replied in figures["trend"]]
