@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils.translation import gettext, pgettext
+
 
 @dataclass(frozen=True)
 class Period:
@@ -85,8 +87,6 @@ def clock(moment):
 def describe_week(weekly, day_names):
     """The weekly hours in one line in the active language: "Monday to Friday 9:00–12:00,
     13:30–17:30", "星期一至星期五 9:00–12:00、13:30–17:30"; "" when the office never opens."""
-    from django.utils.translation import gettext, pgettext
-
     parts = []
     for first, last, periods in weekly_groups(weekly):
         days = (
