@@ -4,7 +4,7 @@ the ledger's dates stay on one line."""
 
 import pytest
 
-from tests.helpers import log_in_to_admin, save_screenshot
+from tests.helpers import assert_accessible, log_in_to_admin, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -84,6 +84,34 @@ def test_case_list_on_a_phone(live_server, demo_site_transactional, page, artifa
     page.set_viewport_size(DESKTOP)
     assert page.locator("table.listing thead th.casework-col--department").first.is_visible()
     assert not page.locator("table.listing tbody tr details.casework-more").first.is_visible()
+
+
+def test_admin_home_on_a_phone_counts_what_waits_and_opens_the_list(
+    live_server, demo_site_transactional, page, artifacts_dir
+):
+    server = live_server.url
+    page.set_viewport_size(PHONE)
+    log_in_to_admin(page, server, "supervisor")
+    panels = page.locator(".casework-home__panel")
+    assert [panels.nth(i).get_attribute("data-panel") for i in range(panels.count())] == [
+        "mine",
+        "overdue",
+        "due_soon",
+        "supervised",
+        "unassigned",
+    ]
+    assert page.get_by_placeholder("Search all pages…").count() == 0
+    save_screenshot(page, str(artifacts_dir / "admin-home-375.png"), full_page=True)
+    assert_accessible(page)
+    assert page_overflow(page) <= 0
+
+    overdue = page.locator("[data-panel=overdue] .casework-home__count")
+    count = int(overdue.get_attribute("data-count"))
+    assert count > 0  # the demo has cases past their deadline
+    with page.expect_navigation():
+        overdue.click()
+    assert page.locator("table.listing tbody tr").count() == min(count, 50)
+    assert_accessible(page)
 
 
 def test_ledger_on_a_desktop_and_a_phone(live_server, demo_site_transactional, page, artifacts_dir):
