@@ -15,6 +15,8 @@ This module also holds the lists of casework.urls: the case list with its inboxe
 export, the walk-in visit register and the personal-data access log, with their inspect views.
 """
 
+from types import SimpleNamespace
+
 import django_filters
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -306,10 +308,55 @@ def due_cell(case):
     return due
 
 
+# Column classes for narrow screens (casework/_styles.html): priority columns stay on a phone, folded
+# ones are hidden there and shown inside the row's "More" details instead.
+PRIORITY_COLUMN = "casework-col casework-col--%s"
+FOLDED_COLUMN = "casework-col casework-col--folded casework-col--%s"
+
+
+def folded_cell(value, folded):
+    """A cell's value with the row's folded columns in a details element, shown on narrow screens."""
+    return format_html(
+        '{}<details class="casework-more"><summary>{}</summary><dl>{}</dl></details>',
+        value,
+        _("More"),
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", folded),
+    )
+
+
+def citizen_cell(case):
+    return f"{case.listing_citizen['name'] or DASH} {case.listing_citizen['phone']}"
+
+
 def reference_cell(case):
     if case.is_major:
         return format_html('{} <span class="w-status">{}</span>', case.reference, _("Major"))
     return case.reference
+
+
+def inbox_name(value):
+    """The inbox a query string asks for; "My tasks" when it names none or an unknown one."""
+    return value if value in dict(INBOXES) else "mine"
+
+
+def inbox_cases(user, name):
+    """The cases of one inbox among those the user may see: where the case list starts."""
+    return inbox(access.cases_visible_to(user), inbox_name(name), user)
+
+
+def listed_cases(user, query):
+    """The cases the case list shows for a query string (a QueryDict: inbox and filters), as the
+    list itself finds them; bad filter input gives no rows, as in the list."""
+    cases = inbox_cases(user, query.get("inbox"))
+    filters = CaseFilterSet(data=query, request=SimpleNamespace(user=user))
+    if not filters.is_valid():
+        return cases.none()
+    return filters.filter_queryset(cases)
+
+
+def capped_count(queryset):
+    """The number of rows, counted as the lists count them: up to LIST_COUNT_LIMIT + 1 (one COUNT)."""
+    return queryset.order_by().values("pk")[: LIST_COUNT_LIMIT + 1].count()
 
 
 class CaseIndexView(BackOfficeIndexView):
@@ -329,12 +376,10 @@ class CaseIndexView(BackOfficeIndexView):
 
     @cached_property
     def current_inbox(self):
-        current = self.request.GET.get("inbox") or "mine"
-        return current if current in dict(INBOXES) else "mine"
+        return inbox_name(self.request.GET.get("inbox"))
 
     def get_base_queryset(self):
-        visible = access.cases_visible_to(self.request.user)
-        return inbox(visible, self.current_inbox, self.request.user).select_related("department", "handler")
+        return inbox_cases(self.request.user, self.current_inbox).select_related("department", "handler")
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, cases, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -350,25 +395,43 @@ class CaseIndexView(BackOfficeIndexView):
 
     @cached_property
     def columns(self):
+        # On a phone the priority columns stay (reference, subject, status, due); the others are
+        # hidden and their values folded into the subject cell (casework/_styles.html).
         return [
             TitleColumn(
                 "reference",
                 label=_("Reference"),
                 accessor=reference_cell,
                 get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+                classname=PRIORITY_COLUMN % "reference",
             ),
-            column("subject", _("Subject"), lambda case: Truncator(case.subject).chars(40)),
-            column("category", _("Category"), "get_category_display"),
-            column("channel", _("Channel"), "get_channel_display"),
-            column("status", _("Status"), "get_status_display"),
-            column("department", _("Department")),
-            column("handler", _("Handler"), lambda case: staff_name(case.handler)),
             column(
-                "citizen",
-                _("Citizen"),
-                lambda case: f"{case.listing_citizen['name'] or DASH} {case.listing_citizen['phone']}",
+                "subject",
+                _("Subject"),
+                lambda case: folded_cell(Truncator(case.subject).chars(40), self.folded_values(case)),
+                classname=PRIORITY_COLUMN % "subject",
             ),
-            column("due", _("Due"), due_cell),
+            column("category", _("Category"), "get_category_display", classname=FOLDED_COLUMN % "category"),
+            column("channel", _("Channel"), "get_channel_display", classname=FOLDED_COLUMN % "channel"),
+            column("status", _("Status"), "get_status_display", classname=PRIORITY_COLUMN % "status"),
+            column("department", _("Department"), classname=FOLDED_COLUMN % "department"),
+            column(
+                "handler",
+                _("Handler"),
+                lambda case: staff_name(case.handler),
+                classname=FOLDED_COLUMN % "handler",
+            ),
+            column("citizen", _("Citizen"), citizen_cell, classname=FOLDED_COLUMN % "citizen"),
+            column("due", _("Due"), due_cell, classname=PRIORITY_COLUMN % "due"),
+        ]
+
+    def folded_values(self, case):
+        return [
+            (_("Category"), case.get_category_display()),
+            (_("Channel"), case.get_channel_display()),
+            (_("Department"), case.department or DASH),
+            (_("Handler"), staff_name(case.handler) or DASH),
+            (_("Citizen"), citizen_cell(case)),
         ]
 
     @cached_property

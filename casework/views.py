@@ -4,6 +4,7 @@ case outside the user's departments is a 404) and change them only through casew
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +17,14 @@ from . import access, roles, workflow
 from .attachments import add_attachment
 from .deadlines import filter_by_sla, sla_condition
 from .forms import CaseRegistrationForm, VisitForm
-from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState
+from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState, SupervisionNotice
 
 INBOXES = [
     ("mine", gettext_lazy("My tasks")),
     ("department", gettext_lazy("My department")),
     ("unassigned", gettext_lazy("Unassigned")),
     ("overdue", gettext_lazy("Overdue")),
+    ("supervised", gettext_lazy("Under supervision")),
     ("all", gettext_lazy("All cases")),
 ]
 REGISTRAR_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR)
@@ -56,6 +58,13 @@ def inbox(queryset, name, user):
     open_cases = queryset.filter(status__in=OPEN_STATUSES)
     if name == "overdue":
         return filter_by_sla(queryset, SLAState.OVERDUE)
+    if name == "supervised":
+        # A notice belongs to the stage it was issued in: once the case moves on, the stage it
+        # concerned is over and the case leaves this inbox.
+        notices = SupervisionNotice.objects.filter(
+            case=OuterRef("pk"), issued_at__date__gte=OuterRef("stage_started_on")
+        )
+        return open_cases.filter(Exists(notices))
     if name == "unassigned":
         # Accepted and not yet routed, or routed and taken by nobody (the unassigned_cases index).
         return open_cases.filter(status__in=UNASSIGNED_STATUSES, handler__isnull=True)

@@ -5,18 +5,49 @@ ledger and statistics in reporting, the deletion ledger in retention)."""
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import access, roles, urls
+from . import access, home, roles, urls
 from .models import CalendarDay, Department, DepartmentMembership, ReplyTemplate
 
 
 @hooks.register("register_admin_urls")
 def register_casework_urls():
     return [path("cases/", include((urls.urlpatterns, "casework"), namespace="casework"))]
+
+
+class CaseworkHomePanel(Component):
+    """The counts of what waits for the user (casework.home), each linking to its list."""
+
+    name = "casework_home"
+    order = 10
+    template_name = "casework/home_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        return {"counts": home.counts_for(self.request.user)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_casework_home_panel(request, panels):
+    if access.is_casework_staff(request.user):
+        panels.insert(0, CaseworkHomePanel(request))
+
+
+@hooks.register("construct_homepage_summary_items")
+def leave_out_page_summary(request, items):
+    # Page, image and document counts (and the page search beside them, see
+    # templates/wagtailadmin/home.html) are for those who edit the site; casework staff get their
+    # case counts instead.
+    if access.is_casework_staff(request.user) and not user_has_any_page_permission(request.user):
+        items.clear()
 
 
 class RoleMenuItem(MenuItem):

@@ -256,7 +256,13 @@ def load_faq(home, locales):
         for q_zh, q_en, a_zh, a_en in questions:
             learn(q_zh, q_en)
             learn(f"<p>{escape(a_zh)}</p>", f"<p>{escape(a_en)}</p>")
-            items.append({"question": q_zh, "answer": f"<p>{escape(a_zh)}</p>"})
+            items.append(
+                {
+                    "question": q_zh,
+                    "reception_hours": q_zh in c["hours_questions"],
+                    "answer": f"<p>{escape(a_zh)}</p>",
+                }
+            )
         categories.append(("category", {"name": name_zh, "questions": items}))
     page = FAQIndexPage(
         title=_pair(c["title"]), intro=_pair(c["intro"]), categories=categories, show_in_menus=True

@@ -504,6 +504,8 @@ FAQ = {
     "slug": "faq",
     "title": ("常見問題", "Frequently asked questions"),
     "intro": ("以下整理市民最常詢問的問題。", "Answers to the questions citizens ask most often."),
+    # Answers that begin with the weekly hours from the reception page.
+    "hours_questions": {"接待時間是什麼時候？"},
     "categories": [
         (
             ("提出訴求", "Filing an appeal"),
@@ -540,8 +542,8 @@ FAQ = {
                 (
                     "接待時間是什麼時候？",
                     "When is the reception room open?",
-                    "星期一至星期五上午9時至12時、下午1時30分至5時30分，國定假日休息。",
-                    "Monday to Friday, 9:00 to 12:00 and 13:30 to 17:30; closed on public holidays.",
+                    "國定假日休息；假期前後的調整會在最新消息公布。",
+                    "Closed on public holidays; changes around the holidays are announced in the news.",
                 ),
                 (
                     "來訪需要預約嗎？",
@@ -662,7 +664,8 @@ RULES_INDEX = {
 SETTINGS = {
     "hotline": "(02) 2345-6789",
     "email": "appeals@example.org",
-    "footer_zh_hant": "民意訴求服務中心　臺北市中正區民意路100號　服務時間：週一至週五 9:00–12:00、13:30–17:30",
-    "footer_zh_hans": "民意诉求服务中心　台北市中正区民意路100号　服务时间：周一至周五 9:00–12:00、13:30–17:30",
-    "footer_en": "Public Appeals Office · No. 100, Minyi Road, Zhongzheng District, Taipei · Mon–Fri 9:00–12:00, 13:30–17:30",
+    # The reception hours follow in the footer, from the reception page.
+    "footer_zh_hant": "民意訴求服務中心　臺北市中正區民意路100號",
+    "footer_zh_hans": "民意诉求服务中心　台北市中正区民意路100号",
+    "footer_en": "Public Appeals Office · No. 100, Minyi Road, Zhongzheng District, Taipei",
 }

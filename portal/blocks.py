@@ -38,6 +38,12 @@ class StepBlock(blocks.StructBlock):
 
 class QuestionBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("question"))
+    reception_hours = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label=_("begin the answer with the reception hours"),
+        help_text=_("The weekly hours from the reception page, always as they are published there."),
+    )
     answer = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"], label=_("answer"))
 
     class Meta:

@@ -1,8 +1,13 @@
 """Public disclosure reports: aggregate figures about cases, frozen when a report is published.
 
 Only counts by category, channel, outcome and satisfaction leave the back office, never a case's
-text or anyone's personal data. Counts from 1 to threshold-1 are shown as "<threshold", and a
-second cell is hidden wherever one hidden cell could be worked out from a total.
+text or anyone's personal data. Counts from 1 to threshold-1 are hidden, and a second cell is hidden
+wherever one hidden cell could be worked out from a total.
+
+Every hidden cell reads the same, "suppressed" (with a footnote), whether it was small or hidden
+beside a small one: telling the two apart would undo the second hiding (a row of total 6 with a
+"<5" and a "suppressed" cell of at least 5 gives both away), and a large hidden cell labelled "<5"
+would say something false.
 """
 
 import json
@@ -116,8 +121,22 @@ def suppress_counts(counts, k=5):
     return dict(zip(keys, cells[0], strict=True)), row_totals[0]
 
 
-def shown(value, k):
-    return f"<{k}" if value is None else value
+# How a hidden count reads on the page and in the CSV download (the JSON download gives null).
+SUPPRESSED = _("suppressed")
+
+
+def shown(value):
+    """A count for the downloads: the number, or the suppressed label."""
+    return str(SUPPRESSED) if value is None else value
+
+
+def suppression_note(k):
+    """The footnote of every report: what a suppressed cell is, and why."""
+    return _(
+        "Suppressed: counts from 1 to %(largest)s are not published, and where a hidden count could "
+        "be worked out from a total, one more count is hidden too (it may be larger), so that no "
+        "one can be identified from these figures."
+    ) % {"largest": k - 1}
 
 
 # --- Figures -------------------------------------------------------------------------------------
@@ -301,31 +320,30 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
         return disclosure_figures(self.period_start, self.period_end)
 
     def tables(self, figures=None):
-        """[(key, title, [(value key, label, shown value)], shown total, chart)] of the figures."""
+        """[(key, title, [(value key, label, count)], total, chart)] of the figures; a hidden count
+        or total is None (the template labels it)."""
         figures = self.figures if figures is None else figures
-        k = figures.get("threshold", threshold())
         result = []
         for key, title, labels in TABLES:
             table = figures.get("tables", {}).get(key)
             if table is None:
                 continue
             rows = [
-                (value_key, labels.get(value_key, value_key), shown(value, k))
+                (value_key, labels.get(value_key, value_key), value)
                 for value_key, value in in_label_order(table["values"], labels)
             ]
             chart = bar_chart(
                 (str(label), value if isinstance(value, int) else None) for _v, label, value in rows
             )
-            result.append((key, title, rows, shown(table["total"], k), chart))
+            result.append((key, title, rows, table["total"], chart))
         return result
 
     def rows_for_download(self):
-        k = self.figures.get("threshold", threshold())
         for key, _title, labels in TABLES:
             table = self.figures.get("tables", {}).get(key, {"values": {}, "total": None})
             for value_key, value in in_label_order(table["values"], labels):
-                yield key, value_key, str(labels.get(value_key, value_key)), shown(value, k)
-            yield key, "total", str(_("Total")), shown(table["total"], k)
+                yield key, value_key, str(labels.get(value_key, value_key)), shown(value)
+            yield key, "total", str(_("Total")), shown(table["total"])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -333,6 +351,7 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
         context["tables"] = self.tables(figures)
         context["rates"] = figures.get("rates", {})
         context["threshold"] = figures.get("threshold", threshold())
+        context["suppression_note"] = suppression_note(context["threshold"])
         return context
 
     @path("")
@@ -350,16 +369,12 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
             "title": self.title,
             "period": self.figures.get("period"),
             "threshold": self.figures.get("threshold"),
+            # Hidden counts are null, as they are frozen.
             "tables": {
-                key: {
-                    "values": {
-                        value_key: shown(value, self.figures["threshold"])
-                        for value_key, value in table["values"].items()
-                    },
-                    "total": shown(table["total"], self.figures["threshold"]),
-                }
+                key: {"values": dict(table["values"]), "total": table["total"]}
                 for key, table in self.figures.get("tables", {}).items()
             },
+            "suppressed": str(suppression_note(self.figures.get("threshold", threshold()))),
             "rates": self.figures.get("rates", {}),
         }
         response = HttpResponse(

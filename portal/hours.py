@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.utils.translation import gettext, pgettext
+
 
 @dataclass(frozen=True)
 class Period:
@@ -58,3 +60,42 @@ def seconds_until_change(now, state):
     if moment is None:
         return None
     return max(1, int((moment - now).total_seconds()))
+
+
+def weekly_groups(weekly):
+    """[(first weekday, last weekday, ((opens, closes), ...))]: runs of consecutive days with the
+    same hours, Monday first; closed days are left out."""
+    groups = []
+    for day in range(7):
+        periods = tuple(
+            sorted((p.opens, p.closes) for p in weekly if p.weekday == day and p.opens < p.closes)
+        )
+        if not periods:
+            continue
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == periods:
+            groups[-1] = (groups[-1][0], day, periods)
+        else:
+            groups.append((day, day, periods))
+    return groups
+
+
+def clock(moment):
+    """9:00, 13:30: how the office writes its hours."""
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def describe_week(weekly, day_names):
+    """The weekly hours in one line in the active language: "Monday to Friday 9:00–12:00,
+    13:30–17:30", "星期一至星期五 9:00–12:00、13:30–17:30"; "" when the office never opens."""
+    parts = []
+    for first, last, periods in weekly_groups(weekly):
+        days = (
+            str(day_names[first])
+            if first == last
+            else gettext("%(first)s to %(last)s") % {"first": day_names[first], "last": day_names[last]}
+        )
+        times = pgettext("between the opening periods of a day", ", ").join(
+            f"{clock(opens)}–{clock(closes)}" for opens, closes in periods
+        )
+        parts.append(f"{days} {times}")
+    return pgettext("between groups of days with their hours", "; ").join(parts)

@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from . import hours
@@ -137,6 +137,18 @@ class ReceptionPage(CachedPageMixin, Page):
         now = timezone.localtime(now)
         return hours.open_state(now, self.weekly_periods(), self.dated_exceptions())
 
+    @classmethod
+    def hours_source(cls):
+        """The live reception page whose hours every language shows: the one in the default
+        language, where editors keep them (translations copy them only when synced)."""
+        live = cls.objects.live().prefetch_related("hours")
+        default = Locale.get_default()
+        return live.filter(locale=default).first() or live.order_by("pk").first()
+
+    def hours_text(self):
+        """The weekly hours in one line, in the active language."""
+        return hours.describe_week(self.weekly_periods(), dict(WEEKDAYS))
+
     def weekly_table(self):
         rows = []
         for number, name in WEEKDAYS:
@@ -240,7 +252,15 @@ class FAQIndexPage(CachedPageMixin, Page):
         for category in self.categories:
             yield from category.value["questions"]
 
+    def answer_text(self, question, hours_line):
+        text = strip_tags(question["answer"].source).strip()
+        if question.get("reception_hours") and hours_line:
+            text = f"{hours_line} {text}".strip()
+        return text
+
     def json_ld(self):
+        source = ReceptionPage.hours_source()
+        hours_line = source.hours_text() if source else ""
         data = {
             "@context": "https://schema.org",
             "@type": "FAQPage",
@@ -248,7 +268,7 @@ class FAQIndexPage(CachedPageMixin, Page):
                 {
                     "@type": "Question",
                     "name": q["question"],
-                    "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q["answer"].source).strip()},
+                    "acceptedAnswer": {"@type": "Answer", "text": self.answer_text(q, hours_line)},
                 }
                 for q in self.questions()
             ],

@@ -4,14 +4,17 @@ Both are scoped by role: department staff see their departments only, the roles 
 case see every department. Figures come from reporting.statistics and reporting.assessment.
 """
 
+import calendar
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from wagtail.admin.menu import MenuItem
 
@@ -19,7 +22,7 @@ from casework import access, exports, roles
 from casework.forms import DATE_LIMITS
 from casework.models import Category, Channel, Department, Status
 
-from . import assessment, statistics
+from . import assessment, statistics, topics
 from .charts import bar_chart, line_chart
 
 ASSESSMENT_ALL_ROLES = (roles.MANAGER, roles.SUPERVISOR, roles.AUDITOR)
@@ -52,18 +55,20 @@ class PeriodForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, departments=None, **kwargs):
+    def __init__(self, *args, departments=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        # The office's today (TIME_ZONE), unless a caller gives another: "this month" is the office's.
+        self.today = today or timezone.localdate()
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         # The period as period() will complete it: one end alone must not make it unbounded either.
         if start and not end and "end" not in self.errors:
-            end = max(timezone.localdate(), start)
+            end = max(this_month(self.today)[1], start)
         if end and not start and "start" not in self.errors:
-            start = min(timezone.localdate().replace(day=1), end)
+            start = min(self.today.replace(day=1), end)
         if start and end and end < start:
             raise forms.ValidationError(_("The period ends before it starts."))
         if start and end and (end - start).days > MAX_PERIOD_DAYS:
@@ -71,10 +76,11 @@ class PeriodForm(forms.Form):
         return data
 
     def period(self):
-        """(start, end, department or None, grain): this month unless valid values were given; a
-        value that is not valid (a date that is not one, a department out of reach) is left out."""
-        today = timezone.localdate()
-        start, end = today.replace(day=1), today
+        """(start, end, department or None, grain): this month, its first to its last day, unless
+        valid values were given; a value that is not valid (a date that is not one, a department
+        out of reach) is left out."""
+        today = self.today
+        start, end = this_month(today)
         department, grain = None, ""
         if self.is_bound:
             self.is_valid()
@@ -86,6 +92,36 @@ class PeriodForm(forms.Form):
             grain = data.get("grain") or ""
         grain = grain or ("day" if (end - start).days <= 62 else "month")
         return start, end, department, grain
+
+
+def this_month(today):
+    """The first and the last day of today's month."""
+    return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
+
+
+def period_label(start, end):
+    """The period in words, as a reader says it: "1–31 December 2026", "2026年12月1日至31日".
+
+    The pieces are date formats (Django's, as for the date filter) translated per language, since
+    the languages drop different parts of the second date: the month and year it shares with the
+    first in English, the year and month in Chinese.
+    """
+    # Translators: a date format (Django's date filter); a period of one day.
+    whole = pgettext("date format: one day", "j F Y")
+    if start == end:
+        return date_format(start, whole)
+    if (start.year, start.month) == (end.year, end.month):
+        first = pgettext("date format: first day of a period within one month", "j")
+        last = pgettext("date format: last day of a period within one month", "j F Y")
+        joint = pgettext("between the first and last day of a period within one month", "–")
+    elif start.year == end.year:
+        first = pgettext("date format: first day of a period within one year", "j F")
+        last = pgettext("date format: last day of a period within one year", "j F Y")
+        joint = pgettext("between the first and last day of a longer period", " – ")
+    else:
+        first = last = whole
+        joint = pgettext("between the first and last day of a longer period", " – ")
+    return f"{date_format(start, first)}{joint}{date_format(end, last)}"
 
 
 def scope(user, department=None):
@@ -126,7 +162,11 @@ def dashboard(request):
             _("Cases by department"),
             [(names.get(pk, _("Not routed yet")), n) for pk, n in figures["by_department"].items()],
         ),
-        ("topics", _("Hot topics (cases mentioning the term)"), figures["hot_topics"]),
+        (
+            "topics",
+            _("Hot topics (cases mentioning the term)"),
+            [(topics.in_reader_script(term), n) for term, n in figures["hot_topics"]],
+        ),
     ]
     tables = [(key, title, items, bar_chart(items)) for key, title, items in tables]
     trend = [(str(period)[:10], received, replied) for period, received, replied in figures["trend"]]
@@ -134,11 +174,13 @@ def dashboard(request):
         "form": form,
         "start": start,
         "end": end,
+        "period": period_label(start, end),
         "figures": figures,
         "tables": tables,
         "trend": trend,
         "trend_chart": line_chart(
-            [(p, (received, replied)) for p, received, replied in trend], (_("Received"), _("Replied"))
+            [(p, (received, replied)) for p, received, replied in trend],
+            (pgettext("number of cases", "Received"), pgettext("number of cases", "Replied")),
         ),
         "on_time": [
             (label, done, on_time, _percent(rate)) for _n, label, done, on_time, rate in figures["on_time"]

@@ -23,7 +23,16 @@ from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
 
 from casework import access, exports, roles
-from casework.admin_lists import BackOfficeIndexView, BackOfficeInspectView, case_link, column, local_time
+from casework.admin_lists import (
+    FOLDED_COLUMN,
+    PRIORITY_COLUMN,
+    BackOfficeIndexView,
+    BackOfficeInspectView,
+    case_link,
+    column,
+    folded_cell,
+    local_time,
+)
 from casework.deadlines import WorkingCalendar, filter_by_sla, sla_state
 from casework.models import (
     OPEN_STATUSES,
@@ -82,6 +91,13 @@ def header():
         _("Supervision notices"),
         _("Citizen"),
     ]
+
+
+# Positions in header(): the subject, the dates (kept on one line), and the columns a phone folds
+# into the row's details (all but reference, subject, stage and due date).
+SUBJECT = 1
+LEDGER_DATES = (2, 7, 9)
+LEDGER_FOLDED = (2, 3, 5, 6, 8, 9, 10, 11, 12)
 
 
 # Supervision notices are counted for the rows being shown or exported, a batch at a time: counting
@@ -175,11 +191,33 @@ class LedgerView(BackOfficeIndexView):
                 label=titles[0],
                 accessor="reference",
                 get_url=lambda case: reverse("casework:case_detail", args=[case.pk]),
+                classname=PRIORITY_COLUMN % "reference",
+            ),
+            column(
+                "subject",
+                titles[SUBJECT],
+                lambda case: folded_cell(
+                    case.ledger_row[SUBJECT],
+                    [(titles[index], case.ledger_row[index]) for index in LEDGER_FOLDED],
+                ),
+                empty="",
+                classname=PRIORITY_COLUMN % "subject",
             ),
             *(
-                column(f"cell{index}", title, lambda case, index=index: case.ledger_row[index], empty="")
+                column(
+                    f"cell{index}",
+                    title,
+                    lambda case, index=index: case.ledger_row[index],
+                    empty="",
+                    classname=" ".join(
+                        [
+                            (FOLDED_COLUMN if index in LEDGER_FOLDED else PRIORITY_COLUMN) % f"cell{index}",
+                            *(["casework-date"] if index in LEDGER_DATES else []),
+                        ]
+                    ),
+                )
                 for index, title in enumerate(titles)
-                if index
+                if index > SUBJECT
             ),
         ]
 

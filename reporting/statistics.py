@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.tasks import enqueue_on_commit
-from appeals.text import query_words
 from casework.models import (
     Case,
     Category,
@@ -31,6 +30,8 @@ from casework.models import (
     Satisfaction,
     Status,
 )
+
+from . import topics
 
 K = Event.Kind
 
@@ -46,12 +47,6 @@ STAGE_EVENT_KINDS = {kind for _n, _l, _f, kinds in STAGES if kinds for kind in k
 
 GRAINS = {"day": None, "week": TruncWeek, "month": TruncMonth}
 
-# Words that say nothing about what an appeal is about (in Simplified: the text is normalised first).
-STOP_WORDS = {
-    "请问", "问题", "关于", "反映", "希望", "可以", "没有", "因为", "所以", "我们", "你们", "他们",
-    "这个", "那个", "什么", "如何", "是否", "已经", "仍然", "附近", "相关", "情况", "申请", "办理",
-    "the", "and", "for", "with", "about", "please",
-}  # fmt: skip
 TOPIC_TERMS_PER_DAY = 50
 
 MEASURES = [
@@ -138,12 +133,8 @@ def case_facts(cases):
 
 
 def topic_terms(subject):
-    """The words of a subject worth counting as a topic (normalised, stop-words and numbers out)."""
-    return [
-        word
-        for word in query_words(subject)
-        if len(word) > 1 and word not in STOP_WORDS and not word.isdigit()
-    ]
+    """The keywords of a subject worth counting as a topic (reporting.topics)."""
+    return topics.keywords(subject)
 
 
 def recompute_days(start, end=None):
@@ -370,8 +361,12 @@ def reroute_rate(rows, sums=None):
 
 
 def hot_topics(start, end, departments=None, limit=10):
-    """[(term, cases)] most used in the subjects of the period's cases, most first."""
-    rows = DailyTopicStatistic.objects.filter(day__range=(start, end))
+    """[(term, cases)] most used in the subjects of the period's cases, most first; terms folded
+    (topics.in_reader_script shows them). Stop words are left out here too, so that days counted
+    before a word joined the list do not bring it back."""
+    rows = DailyTopicStatistic.objects.filter(day__range=(start, end)).exclude(
+        term__in=sorted(topics.stop_words())
+    )
     if departments is not None:
         rows = rows.filter(department__in=departments)
     return list(rows.values_list("term").annotate(total=Sum("cases")).order_by("-total", "term")[:limit])

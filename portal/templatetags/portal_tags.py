@@ -34,3 +34,19 @@ def footer_for(portal_settings, language_code):
 def fill_placeholders(html):
     """The office's current stage limits and name in place of {reply_days}, {office} and the like."""
     return placeholders.fill_html(html)
+
+
+@register.simple_tag
+def reception_hours():
+    """The reception page's weekly hours in one line, in the active language, and the address of the
+    reception page in that language: {"text", "url"}, or None without a live reception page.
+
+    Read inside the footer's and the FAQ's cached fragments: publishing the reception page starts a
+    new page-cache generation, so changed hours show at once."""
+    from portal.models import ReceptionPage
+
+    source = ReceptionPage.hours_source()
+    if source is None:
+        return None
+    shown = source.localized
+    return {"text": source.hours_text(), "url": shown.url if shown.live else source.url}

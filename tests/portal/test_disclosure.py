@@ -117,13 +117,21 @@ def test_disclosure_figures_computed_at_publication_with_suppression(index, clie
     # The satisfaction rate would reveal the hidden dissatisfied count, so it is not given.
     assert report.figures["rates"]["satisfaction"] is None
 
+    # Both hidden type counts read "suppressed" (the 6 is not "<5") and point to the footnote.
     page = client.get(report.url).content.decode()
-    assert "&lt;5" in page
+    assert "&lt;5" not in page
+    hidden = sum([*table["values"].values(), table["total"]].count(None) for table in tables.values())
+    assert hidden >= 6
+    assert page.count('<a class="suppressed" href="#suppression-note">不公開</a>') == hidden
+    assert '<p id="suppression-note" class="footnote">不公開：' in page
     csv_text = client.get(report.url + "csv/").content.decode("utf-8-sig")
-    assert "category,suggestion" in csv_text and "<5" in csv_text
+    assert "category,suggestion,建議,不公開" in csv_text and "category,help,求助,不公開" in csv_text
+    assert "<5" not in csv_text
     data = json.loads(client.get(report.url + "json/").content)
-    assert data["tables"]["category"]["values"]["suggestion"] == "<5"
+    assert data["tables"]["category"]["values"]["suggestion"] is None
+    assert data["tables"]["category"]["values"]["help"] is None
     assert data["tables"]["category"]["total"] == 21
+    assert "1" in data["suppressed"] and "4" in data["suppressed"]
 
 
 def test_disclosure_report_unchanged_after_its_cases_change(index, client):
@@ -202,7 +210,7 @@ def test_disclosure_preview_of_a_draft_shows_the_figures_publishing_would_freeze
     response = draft.make_preview_request()
     response.render()
     text = response.content.decode()
-    assert "<td>12</td>" in text and "<td>21</td>" in text and "&lt;5" in text
+    assert "<td>12</td>" in text and "<td>21</td>" in text and 'href="#suppression-note"' in text
     # Previewing freezes nothing.
     draft.refresh_from_db()
     assert draft.figures == {}

@@ -23,6 +23,8 @@ from tests.portal.test_disclosure import seed_cases
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "2020年第1季民意訴求統計報告"
+# How a hidden count reads in each language.
+SUPPRESSED = {"zh-hant": "不公開", "zh-hans": "不公开", "en": "suppressed"}
 
 
 @pytest.fixture
@@ -177,24 +179,26 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
             if language == "en":
                 assert citizen.get_by_role("heading", name="Appeals by type").is_visible()
             # Hand-computed: 12 complaints shown; 3 suggestions below 5 and, so that the total of 21
-            # cannot give them away, the 6 requests for help hidden as well.
+            # cannot give them away, the 6 requests for help hidden as well; both read "suppressed".
             types = citizen.locator("#table-category + svg + table")
-            assert types.locator("tbody td").all_inner_texts() == ["0", "12", "<5", "<5", "0"]
+            hidden = SUPPRESSED[language]
+            assert types.locator("tbody td").all_inner_texts() == ["0", "12", hidden, hidden, "0"]
+            assert citizen.locator("#suppression-note").inner_text().lower().startswith(hidden)
             assert types.locator("tfoot td").inner_text() == "21"
             save_screenshot(citizen, str(artifacts_dir / f"disclosure-report-{language}.png"), full_page=True)
             assert serious_violations(citizen) == []
 
             rows = list(csv.reader(io.StringIO(downloaded(citizen, citizen.get_by_role("link", name="CSV")))))
             assert ["category", "complaint"] == rows[2][:2] and rows[2][3] == "12"
-            assert ["category", "suggestion"] == rows[3][:2] and rows[3][3] == "<5"
+            assert ["category", "suggestion"] == rows[3][:2] and rows[3][3] == hidden
             data = json.loads(downloaded(citizen, citizen.get_by_role("link", name="JSON")))
             assert data["title"] == translated.title
             assert data["period"] == ["2020-01-01", "2020-03-31"]
             assert data["tables"]["category"]["values"] == {
                 "inquiry": 0,
                 "complaint": 12,
-                "suggestion": "<5",
-                "help": "<5",
+                "suggestion": None,
+                "help": None,
                 "other": 0,
             }
             assert data["tables"]["channel"]["values"]["web"] == 12
@@ -213,7 +217,7 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
         citizen.goto(f"{demo_server}/zh-hant/disclosure/2020-q1/")
         assert "修訂說明" in citizen.content()
         types = citizen.locator("#table-category + svg + table")
-        assert types.locator("tbody td").all_inner_texts() == ["0", "12", "<5", "<5", "0"]
+        assert types.locator("tbody td").all_inner_texts() == ["0", "12", "不公開", "不公開", "0"]
         assert types.locator("tfoot td").inner_text() == "21"
         report.refresh_from_db()
         assert report.figures == figures

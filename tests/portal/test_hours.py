@@ -75,3 +75,27 @@ def test_time_zone_is_respected():
 def test_seconds_until_change_counts_to_the_next_boundary():
     now = at(2026, 11, 24, 11, 59)
     assert seconds_until_change(now, open_state(now, WEEK, [])) == 60
+
+
+# --- The hours in one line (footer, FAQ) ------------------------------------------------------------
+
+
+def test_weekly_hours_in_one_line_in_each_language():
+    from django.utils import translation
+
+    from portal.hours import describe_week
+    from portal.models import WEEKDAYS
+
+    week = [*WEEK, Period(5, time(9), time(12))]
+    with translation.override("en"):
+        assert (
+            describe_week(week, dict(WEEKDAYS))
+            == "Monday to Friday 9:00–12:00, 13:30–17:30; Saturday 9:00–12:00"
+        )
+    with translation.override("zh-hant"):
+        assert (
+            describe_week(week, dict(WEEKDAYS)) == "星期一至星期五 9:00–12:00、13:30–17:30；星期六 9:00–12:00"
+        )
+    with translation.override("zh-hans"):
+        assert describe_week(WEEK, dict(WEEKDAYS)) == "星期一至星期五 9:00–12:00、13:30–17:30"
+    assert describe_week([], dict(WEEKDAYS)) == ""

@@ -186,5 +186,5 @@ def test_footer_shows_office_contacts_from_site_settings(demo_site, client):
     html = client.get("/en/faq/").content.decode()
     footer = html.split("<footer", 1)[1]
     assert "(02) 2345-6789" in footer
-    assert "Mon–Fri" in footer
-    assert "週一至週五" in client.get("/zh-hant/faq/").content.decode().split("<footer", 1)[1]
+    assert "Monday to Friday 9:00–12:00, 13:30–17:30" in footer  # from the reception page
+    assert "星期一至星期五" in client.get("/zh-hant/faq/").content.decode().split("<footer", 1)[1]
