@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casework import roles, workflow
 from casework.attachments import add_attachment
 from casework.models import Case, Channel, Event, OutboxMessage, Status
+from notifications import outbox
 from tests.factories import PNG, DepartmentFactory, staff
 
 from .appeal_pages import PDF, TRACK_URL, appeal_pages  # noqa: F401
@@ -100,6 +101,8 @@ def test_the_citizen_withdraws_an_open_case_with_a_reason_and_the_handler_hears_
     assert 'value="withdraw"' not in html
     message = OutboxMessage.objects.get(template="withdrawn")
     assert message.user == handler and message.context["reason"] == "已自行解決"
+    subject, body = outbox.render(message)
+    assert case.reference in subject and "撤回" in subject and "已自行解決" in body
     event = case.events.get(kind=Event.Kind.WITHDRAWN)
     assert event.actor is None and event.is_public
 
