@@ -156,3 +156,12 @@ def test_the_acknowledgement_links_in_the_language_of_the_case_when_the_page_exi
     message = OutboxMessage.objects.get(case=case, template="case_event")
     # No English tracking page: the link falls back to the site's default language.
     assert f"/zh-hant/track/?reference={case.reference}" in outbox.render(message)[1]
+
+
+def test_a_code_sent_by_sms_through_the_logging_backend_stays_out_of_the_log(caplog):
+    case, _code = filed(citizen_email="", citizen_phone="0912345678")
+    outbox.deliver_due()
+    workflow.reissue_access_code(case, None)
+    with caplog.at_level("INFO", logger="notifications.outbox"):
+        assert outbox.deliver_due() == 1
+    assert "[code]" in caplog.text and not re.search(r"\b[A-HJ-NP-Z2-9]{12}\b", caplog.text)
