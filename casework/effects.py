@@ -21,6 +21,7 @@ CASE_CHANGED = "case.changed"
 CITIZEN_INFORMED = "citizen.informed"  # data: event (the public timeline entry's id)
 STAFF_NOTIFIED = "staff.notified"  # data: template, user, key, context
 MESSAGE_QUEUED = "message.queued"  # data: message (an outbox row's id)
+ACCESS_CODE_ISSUED = "access_code.issued"  # data: code (encrypted), key (once per issue)
 
 
 @dataclass(frozen=True, eq=False)

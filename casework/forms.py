@@ -380,3 +380,52 @@ class CaseFilterForm(forms.Form):
             end = timezone.make_aware(datetime.combine(data["received_to"], time.max))
             queryset = queryset.filter(received_at__lte=end)
         return queryset
+
+
+class ReissueAccessCodeForm(forms.Form):
+    """Staff reissue a citizen's access code, having checked who is asking."""
+
+    SEND, READ_OUT, BOTH = "send", "read_out", "both"
+
+    identity_confirmed = forms.BooleanField(
+        label=_("I have checked that I am dealing with the citizen who filed this case."),
+        error_messages={"required": _("Confirm that you checked the citizen's identity.")},
+    )
+    identity_check = forms.CharField(
+        label=_("How was the identity checked?"),
+        max_length=300,
+        help_text=_(
+            "For example: ID card seen at the counter; name, address and case details confirmed by phone."
+        ),
+    )
+    delivery = forms.ChoiceField(
+        label=_("How does the citizen get the new code?"),
+        choices=[
+            (SEND, _("Send it to the e-mail address or phone on the case")),
+            (READ_OUT, _("Show it to me once, to read out")),
+            (BOTH, _("Both")),
+        ],
+        initial=SEND,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        has_contact = bool(self.case.citizen_email or self.case.citizen_phone)
+        if data.get("delivery") in (self.SEND, self.BOTH) and not has_contact:
+            self.add_error(
+                "delivery", _("The case has no e-mail address or phone number; read the code out.")
+            )
+        return data
+
+    @property
+    def send(self):
+        return self.cleaned_data["delivery"] in (self.SEND, self.BOTH)
+
+    @property
+    def read_out(self):
+        return self.cleaned_data["delivery"] in (self.READ_OUT, self.BOTH)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications import outbox
 
@@ -19,6 +20,17 @@ from .deadlines import due_soon_cutoff, filter_by_sla
 from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState
 
 HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
+# The ladder's rungs are settings codes; the notice names the people, in the office's language.
+RUNG_NAMES = {
+    HANDLER: _("the department's handler"),
+    REVIEWER: _("the department's reviewers"),
+    SUPERVISOR: _("the supervisors"),
+    MANAGER: _("the management"),
+}
+
+
+def rung_name(rung):
+    return str(RUNG_NAMES.get(rung, rung))
 
 
 def ladder():
@@ -81,7 +93,7 @@ def issue_notice(case, level):
     with translation.override(settings.LANGUAGE_CODE):
         text = gettext(
             "Supervision notice: the %(stage)s deadline of %(due)s has passed. Escalated to: %(rung)s."
-        ) % {"stage": case.get_status_display(), "due": case.due_date.isoformat(), "rung": rung}
+        ) % {"stage": case.get_status_display(), "due": case.due_date.isoformat(), "rung": rung_name(rung)}
     people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
     if not people:
         # No handler yet: the department hears of it through its reviewers.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from . import access, roles, workflow
 from .attachments import add_attachment
 from .deadlines import filter_by_sla, sla_condition
-from .forms import CaseRegistrationForm, VisitForm
+from .forms import CaseRegistrationForm, ReissueAccessCodeForm, VisitForm
 from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState, SupervisionNotice
 
 INBOXES = [
@@ -94,7 +94,7 @@ def _step_forms(case, user, bound=None):
     return forms
 
 
-def _case_context(request, case, bound=None):
+def _case_context(request, case, bound=None, reissue_form=None):
     personal = access.can_see_personal_data(request.user, case)
     if personal:
         access.log_personal_data_access(request.user, case, "case page: identity, contact, address")
@@ -112,6 +112,11 @@ def _case_context(request, case, bound=None):
         "can_attach": case.is_open and access.has_role(request.user, *workflow_roles()),
         "duplicates": case.duplicates.all(),
         "failed_notifications": case.outbox_messages.filter(status="failed").count(),
+        "reissue_form": (
+            reissue_form or ReissueAccessCodeForm(case=case)
+            if access.has_role(request.user, *workflow.REISSUERS)
+            else None
+        ),
     }
 
 
@@ -148,6 +153,40 @@ def case_action(request, pk, action):
         return redirect("casework:case_detail", pk=case.pk)
     messages.error(request, _("Please correct the errors below."))
     return render(request, "casework/case_detail.html", _case_context(request, case, bound=form), status=400)
+
+
+@require_POST
+def access_code_reissue(request, pk):
+    """A new access code after staff checked who the citizen is: sent to them, or shown once here."""
+    case = _visible_case(request, pk)
+    _require_role(request.user, *workflow.REISSUERS)
+    form = ReissueAccessCodeForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        context = _case_context(request, case, reissue_form=form)
+        return render(request, "casework/case_detail.html", context, status=400)
+    try:
+        code = workflow.reissue_access_code(
+            case, request.user, identity_check=form.cleaned_data["identity_check"], send=form.send
+        )
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("casework:case_detail", pk=case.pk)
+    if form.read_out:
+        request.session[f"casework-access-code-{case.pk}"] = code
+        return redirect("casework:access_code_reissued", pk=case.pk)
+    messages.success(
+        request, _("A new access code has been sent to the citizen; the old one no longer works.")
+    )
+    return redirect("casework:case_detail", pk=case.pk)
+
+
+@never_cache
+def access_code_reissued(request, pk):
+    case = _visible_case(request, pk)
+    # Shown once, like the code of a new registration; never stored in clear.
+    code = request.session.pop(f"casework-access-code-{case.pk}", None)
+    return render(request, "casework/access_code_reissued.html", {"case": case, "access_code": code})
 
 
 @never_cache

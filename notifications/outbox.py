@@ -19,8 +19,9 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from casework import effects
-from casework.models import Case, Channel, Event, OutboxMessage
+from casework import citizen_vocabulary, crypto, effects
+from casework.models import Case, Event, OutboxMessage
+from portal.links import tracking_url
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,19 @@ def queue(template, *, dedupe_key, case=None, user=None, address="", channel="em
     return message
 
 
+def citizen_contact(case):
+    """(channel, address) the citizen is told through: e-mail, else SMS to their phone."""
+    if case.citizen_email:
+        return OutboxMessage.Channel.EMAIL, case.citizen_email
+    return OutboxMessage.Channel.SMS, case.citizen_phone
+
+
 def queue_for_event(event):
-    """The citizen's message for a public event of their case: by e-mail, else by SMS to their phone."""
+    """The citizen's message for a public event of their case; staff-only kinds are never sent."""
+    if not citizen_vocabulary.is_for_citizen(event):
+        return None
     case = event.case
-    if case.citizen_email or case.reply_channel == Channel.EMAIL:
-        channel, address = OutboxMessage.Channel.EMAIL, case.citizen_email
-    else:
-        channel, address = OutboxMessage.Channel.SMS, case.citizen_phone
+    channel, address = citizen_contact(case)
     return queue(
         "case_event",
         dedupe_key=f"event:{event.pk}",
@@ -78,6 +85,23 @@ def queue_for_event(event):
         channel=channel,
         language=case.language,
         event=event.pk,
+    )
+
+
+def queue_access_code(case, encrypted_code, key):
+    """A new access code to the e-mail or phone on the case (None when it has neither).
+
+    The code stays encrypted in the message, like the address it goes to.
+    """
+    channel, address = citizen_contact(case)
+    return queue(
+        "access_code",
+        dedupe_key=f"access_code:{case.pk}:{key}",
+        case=case,
+        address=address,
+        channel=channel,
+        language=case.language,
+        code=encrypted_code,
     )
 
 
@@ -113,6 +137,10 @@ def consume(events):
             user = get_user_model().objects.filter(pk=data["user"]).first()
             case = Case.objects.filter(pk=event.case_id).first()
             queue_for_staff(data["template"], user, case, data["key"], **data["context"])
+        elif event.name == effects.ACCESS_CODE_ISSUED:
+            case = Case.objects.filter(pk=event.case_id).first()
+            if case is not None:
+                queue_access_code(case, event.data["code"], event.data["key"])
     return [event.data["message"] for event in events if event.name == effects.MESSAGE_QUEUED]
 
 
@@ -127,13 +155,15 @@ def render(message):
         params = {"reference": case.reference, "subject": case.subject}
         if message.template == "case_event":
             event = Event.objects.filter(pk=ctx.get("event")).first()
-            params["what"] = event.get_kind_display() if event else ""
+            params["what"] = (
+                citizen_vocabulary.label(event.kind) if event else citizen_vocabulary.GENERIC_LABEL
+            )
             subject = _("Your case %(reference)s: %(what)s") % params
             lines = [
-                event.text if event else "",
+                citizen_vocabulary.text(event) if event else "",
                 _("Case %(reference)s, status: %(status)s.")
                 % {"reference": case.reference, "status": case.get_status_display()},
-                _("You can follow your case on the portal with its reference and access code."),
+                _follow_line(case, message.language),
             ]
             if event and event.kind == Event.Kind.REPLIED:
                 # The reply asks for the citizen's satisfaction (measures §四: follow-up 回訪; see
@@ -146,6 +176,17 @@ def render(message):
                         "rate the reply. If you are dissatisfied you can ask for the case to be handled again."
                     )
                 )
+        elif message.template == "access_code":
+            subject = _("Your new access code for case %(reference)s") % params
+            lines = [
+                _("Your new access code is %(code)s. The code you had before no longer works.")
+                % {"code": crypto.decrypt(ctx.get("code", ""))},
+                _("Keep it to yourself: with the reference it opens your case."),
+                _follow_line(case, message.language),
+            ]
+        elif message.template == "withdrawn":
+            subject = _("Case %(reference)s was withdrawn by the citizen") % params
+            lines = [_("Reason: %(reason)s") % {"reason": ctx.get("reason", "")}, case.subject]
         elif message.template == "assigned":
             subject = _("Case %(reference)s was assigned to you") % params
             lines = [case.subject]
@@ -163,6 +204,13 @@ def render(message):
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)
+
+
+def _follow_line(case, language):
+    url = tracking_url(case.reference, language) if case.reference else ""
+    if not url:
+        return _("You can follow your case on the portal with its reference and access code.")
+    return _("Follow your case with its reference and your access code at %(url)s") % {"url": url}
 
 
 # --- Delivery ----------------------------------------------------------------------------------

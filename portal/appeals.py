@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import secrets
+from urllib.parse import urlencode
 
 from captcha.fields import CaptchaField
 from django import forms
@@ -16,12 +17,13 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from casework import crypto, effects, workflow
+from casework import citizen_vocabulary, crypto, effects, workflow
 from casework.attachments import attach_stored, uploads_kept_only_on_commit, validate_upload, without_metadata
 from casework.models import (
     Case,
@@ -32,6 +34,7 @@ from casework.models import (
     Satisfaction,
     StageLimits,
     Status,
+    new_access_code,
     normalise_access_code,
 )
 
@@ -47,6 +50,8 @@ ANONYMOUS_CATEGORIES = {Category.SUGGESTION, Category.OTHER}
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,28}$")
 RECEIPT_KEY = "appeal_receipt"
 TRACKED_KEY = "tracked_case_id"
+TRACKED_CODE_KEY = "tracked_code"
+NEW_CODE_KEY = "new_code_requested"
 
 REPLY_CHANNELS = [
     (Channel.WEB, _("On this portal (track your case)")),
@@ -356,6 +361,18 @@ class SatisfactionForm(forms.Form):
         return data
 
 
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw your case?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that a withdrawn case is no longer handled and cannot be reopened online."),
+        error_messages={"required": _("Tick the box to confirm that you withdraw your case.")},
+    )
+
+
 def normalise_reference(reference):
     return (reference or "").strip().upper()[:30]
 
@@ -449,6 +466,7 @@ def _lookup(request, page):
         if case is not None:
             request.session.cycle_key()
             request.session[TRACKED_KEY] = case.pk
+            request.session[TRACKED_CODE_KEY] = code_fingerprint(case)
             return redirect(page.url)
         _record_failure(request, reference)
         form.add_error(
@@ -457,22 +475,40 @@ def _lookup(request, page):
     return _render_tracking(request, page, tracking_form=form)
 
 
-def tracking_view(request, page):
-    case = None
+def code_fingerprint(case):
+    """Which access code opened the session: a new code closes the sessions the old one opened."""
+    return hashlib.sha256(case.access_code_hash.encode()).hexdigest()[:16]
+
+
+def tracked_case(request):
+    """The case this browser session opened with its reference and current access code, or None."""
     case_id = request.session.get(TRACKED_KEY)
-    if case_id:
-        case = Case.objects.filter(pk=case_id).first()
+    if not case_id:
+        return None
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or request.session.get(TRACKED_CODE_KEY) != code_fingerprint(case):
+        request.session.pop(TRACKED_KEY, None)
+        request.session.pop(TRACKED_CODE_KEY, None)
+        return None
+    return case
+
+
+def tracking_view(request, page):
+    case = tracked_case(request)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "lookup":
             return _lookup(request, page)
         if action == "leave":
             request.session.pop(TRACKED_KEY, None)
+            request.session.pop(TRACKED_CODE_KEY, None)
             return redirect(page.url)
         if case is not None and action == "information":
             return _add_information(request, page, case)
         if case is not None and action == "satisfaction":
             return _rate(request, page, case)
+        if case is not None and action == "withdraw":
+            return _withdraw(request, page, case)
         return redirect(page.url)
     return _render_tracking(request, page, case=case)
 
@@ -510,10 +546,45 @@ def _rate(request, page, case):
     return _render_tracking(request, page, case=case, satisfaction_form=form)
 
 
+def _withdraw(request, page, case):
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.withdraw(case, None, form.cleaned_data["reason"].strip())
+        except workflow.TransitionNotAllowed as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            request.session["tracking_message"] = "withdrawn"
+            return redirect(page.url)
+    return _render_tracking(request, page, case=case, withdrawal_form=form)
+
+
+def own_attachments(case):
+    """The files the citizen sent (staff uploads have an uploader), the only ones they may download."""
+    return case.attachments.filter(uploaded_by__isnull=True)
+
+
+def attachment_view(request, page, attachment_pk):
+    """One of the citizen's own files, only in the session that opened their case; nothing logged."""
+    case = tracked_case(request)
+    attachment = own_attachments(case).filter(pk=attachment_pk).first() if case else None
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.display_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return no_store(response)
+
+
 MESSAGES = {
     "information": _("Thank you. We have received your information and your case goes on."),
     "rated": _("Thank you for rating our reply."),
     "reopen": _("Thank you. Your request to handle the case again has been passed to our staff."),
+    "withdrawn": _("Your case has been withdrawn. We will not handle it further."),
 }
 
 
@@ -523,21 +594,17 @@ def _render_tracking(request, page, case=None, **forms_):
     if "tracking_message" in request.session:
         context["message"] = MESSAGES.get(request.session.pop("tracking_message"))
     if case is None:
-        context["tracking_form"] = forms_.get("tracking_form") or TrackingForm()
+        # A link in the citizen's messages fills in the reference (never the code).
+        context["tracking_form"] = forms_.get("tracking_form") or TrackingForm(
+            initial={"reference": normalise_reference(request.GET.get("reference"))}
+        )
         context["captcha_form"] = forms_.get("captcha_form") or (
             TrackingCaptchaForm() if captcha_needed(request) else None
         )
     else:
-        # Only what the citizen may see: public events, never who on the staff wrote them.
-        context["events"] = [
-            {
-                "kind": e.get_kind_display(),
-                "created_at": e.created_at,
-                "text": e.text,
-                "is_reply": e.kind == Event.Kind.REPLIED,
-            }
-            for e in case.events.filter(is_public=True)
-        ]
+        # Only what the citizen may see: public events of the kinds meant for them, in their words,
+        # never who on the staff wrote them.
+        context["events"] = citizen_vocabulary.timeline(case)
         context["replies"] = [e for e in context["events"] if e["is_reply"]]
         if case.status == Status.AWAITING_INFORMATION:
             context["information_form"] = forms_.get("information_form") or InformationForm()
@@ -545,4 +612,52 @@ def _render_tracking(request, page, case=None, **forms_):
             context["information_request"] = request_event.text if request_event else ""
         if case.status == Status.REPLIED:
             context["satisfaction_form"] = forms_.get("satisfaction_form") or SatisfactionForm()
+        context["attachments"] = own_attachments(case)
+        if workflow.can(None, case, "withdraw"):
+            context["withdrawal_form"] = forms_.get("withdrawal_form") or WithdrawalForm()
+    context["new_code_url"] = page.url + "new-code/"
     return no_store(render(request, "portal/tracking_page.html", context))
+
+
+# --- A new access code -------------------------------------------------------------------------
+
+
+class NewCodeForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=30)
+    captcha = CaptchaField(label=_("Type the characters in the picture"))
+
+
+def send_new_code(reference):
+    """A new code to the contact on the case, if the reference is ours and has one.
+
+    The citizen's page says the same whatever happens here; when there is no case (or the
+    reference already had its codes for the day) the code's hashing is still done, so that the
+    answer does not come noticeably sooner.
+    """
+    case = Case.objects.filter(reference__iexact=reference).first()
+    within_limit = ratelimit.hit(
+        "new-code-ref", reference, settings.NEW_ACCESS_CODES_PER_REFERENCE_PER_DAY, DAY
+    )
+    if case is None or not within_limit:
+        crypto.hash_access_code(new_access_code())
+        return
+    workflow.reissue_access_code(case, None)
+
+
+@rate_limited("new-code", "NEW_ACCESS_CODE_REQUESTS_PER_HOUR")
+def new_code_view(request, page):
+    if request.method == "POST":
+        form = NewCodeForm(request.POST)
+        if form.is_valid():
+            reference = normalise_reference(form.cleaned_data["reference"])
+            send_new_code(reference)
+            request.session[NEW_CODE_KEY] = reference
+            return redirect(page.url + "new-code/")
+    else:
+        form = NewCodeForm(initial={"reference": normalise_reference(request.GET.get("reference"))})
+    context = {"page": page, "self": page, "form": form}
+    if NEW_CODE_KEY in request.session:
+        reference = request.session.pop(NEW_CODE_KEY)
+        context["requested"] = reference
+        context["tracking_url"] = f"{page.url}?{urlencode({'reference': reference})}"
+    return no_store(render(request, "portal/tracking_new_code.html", context))

@@ -449,8 +449,9 @@ class AppealFormPage(RoutablePageMixin, Page):
         return receipt_view(request, self)
 
 
-class TrackingPage(Page):
-    """Where a citizen follows a case with its reference and access code."""
+class TrackingPage(RoutablePageMixin, Page):
+    """Where a citizen follows a case with its reference and access code, asks for a new code,
+    and downloads the files they sent (only in the session that opened the case)."""
 
     intro = models.TextField(blank=True, verbose_name=_("introduction"))
 
@@ -461,7 +462,20 @@ class TrackingPage(Page):
     class Meta:
         verbose_name = _("case tracking page")
 
-    def serve(self, request, *args, **kwargs):
+    @path("")
+    def tracking_route(self, request):
         from .appeals import tracking_view
 
         return tracking_view(request, self)
+
+    @path("new-code/", name="new_code")
+    def new_code_route(self, request):
+        from .appeals import new_code_view
+
+        return new_code_view(request, self)
+
+    @path("files/<int:attachment_pk>/", name="attachment")
+    def attachment_route(self, request, attachment_pk):
+        from .appeals import attachment_view
+
+        return attachment_view(request, self, attachment_pk)

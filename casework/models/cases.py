@@ -342,6 +342,7 @@ class Event(AppendOnly):
         REROUTED = "rerouted", pgettext_lazy("case event", "Re-routed")
         ASSIGNED = "assigned", pgettext_lazy("case event", "Handler assigned")
         HANDLING_PLAN = "handling_plan", pgettext_lazy("case event", "Handling plan")
+        HANDLING_STARTED = "handling_started", pgettext_lazy("case event", "Handling started")
         OUTCOME = "outcome", pgettext_lazy("case event", "Outcome recorded")
         SUBMITTED = "submitted", pgettext_lazy("case event", "Submitted for review")
         RETURNED = "returned", pgettext_lazy("case event", "Returned with comments")
@@ -360,6 +361,7 @@ class Event(AppendOnly):
         ATTACHMENT = "attachment", pgettext_lazy("case event", "Attachment added")
         NOTE = "note", pgettext_lazy("case event", "Internal note")
         PROGRESS = "progress", pgettext_lazy("case event", "Progress update")
+        ACCESS_CODE_REISSUED = "access_code_reissued", pgettext_lazy("case event", "Access code reissued")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -1,6 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
 
-from casework import access, deadlines
+from casework import access, citizen_vocabulary, deadlines
 
 register = template.Library()
 
@@ -18,3 +19,18 @@ def masked_name(value):
 def sla_state(case):
     """The case's deadline state now (None when closed, paused or without a due date)."""
     return deadlines.sla_state(case)
+
+
+@register.filter
+def credited_to(event):
+    """Who the staff timeline names for an event: the member of staff, the citizen, or the office."""
+    if event.actor_id is not None:
+        return event.actor.get_full_name() or event.actor.get_username()
+    if citizen_vocabulary.by_citizen(event):
+        return _("Citizen")
+    return _("The office (automatic)")
+
+
+@register.filter
+def seen_by_citizen(event):
+    return citizen_vocabulary.is_for_citizen(event)

@@ -9,6 +9,7 @@ personal data at the end of the retention period.
 
 from .commands import (
     ACTIONS,
+    REISSUERS,
     accept,
     add_note,
     answer_directly,
@@ -31,6 +32,7 @@ from .commands import (
     refuse_extension,
     register_case,
     register_visit,
+    reissue_access_code,
     reject,
     reopen,
     replay,

@@ -14,19 +14,21 @@ Steps write through a Step (steps.py), so that synthetic cases replay the same s
 import functools
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from .. import access, effects, forms, roles
+from .. import access, crypto, effects, forms, roles
 from ..models import (
     Attachment,
     Case,
     Channel,
     DepartmentMembership,
     Event,
+    OnlineSubmission,
     Outcome,
     Priority,
     Satisfaction,
@@ -266,6 +268,56 @@ def verify_access_code(case, raw_code):
     return matches
 
 
+REISSUERS = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER)
+
+
+@command
+def reissue_access_code(case, actor, *, identity_check="", send=True):
+    """A new access code for the case; the old one stops working at once. Returns the new code.
+
+    actor None: the citizen asked on the portal; the code goes only to the e-mail or phone on the
+    case (never shown), and nothing happens without one. Staff (intake, supervisors, managers, who
+    see every case) reissue it after checking the citizen's identity, say how, and send it and/or
+    read it out; that showing of the case's secret is logged with the personal-data accesses.
+    """
+    case = _locked(case)
+    if actor is None:
+        if not (case.citizen_email or case.citizen_phone):
+            return None
+        send = True
+    else:
+        if not access.has_role(actor, *REISSUERS):
+            raise TransitionNotAllowed(
+                _("Only intake officers, supervisors and managers reissue access codes.")
+            )
+        identity_check = _required(identity_check, _("Say how you checked the citizen's identity."))
+    code = case.set_access_code()
+    case.save(update_fields=["access_code_hash", "updated_at"])
+    # A receipt kept for a lost response would show the old code; it has nothing to show now.
+    OnlineSubmission.objects.filter(case=case).update(access_code="")
+    step = Step(case, actor, DatabaseRecorder())
+    sent = bool(send and (case.citizen_email or case.citizen_phone))
+    if sent:
+        # The outbox sends it once this unit of work commits; the code travels encrypted.
+        effects.emit(effects.ACCESS_CODE_ISSUED, case.pk, code=crypto.encrypt(code), key=step.now.isoformat())
+    if actor is None:
+        text = step.in_office_language(
+            gettext_noop(
+                "At the citizen's request on the portal, a new access code was sent to their contact."
+            )
+        )
+    else:
+        text = step.in_office_language(
+            gettext_noop("New access code issued after checking the citizen's identity (%(how)s)."),
+            how=identity_check,
+        )
+        if sent:
+            text += " " + step.in_office_language(gettext_noop("It was sent to the citizen."))
+        access.log_personal_data_access(actor, case, "access code reissued after an identity check")
+    step.event(K.ACCESS_CODE_REISSUED, text, by_citizen=actor is None, sent=sent)
+    return code
+
+
 # --- Screening ---------------------------------------------------------------------------------
 
 SCREENERS = (INTAKE, SUPERVISOR)
@@ -463,7 +515,7 @@ def record_handling_plan(step, plan):
     step.case.handling_plan = plan
     step.case.handler = step.case.handler or step.actor
     step.event(K.HANDLING_PLAN, plan)
-    step.event(K.NOTE, step.for_citizen(gettext_noop("Your case is being handled.")), public=True)
+    step.event(K.HANDLING_STARTED, step.for_citizen(gettext_noop("Your case is being handled.")), public=True)
 
 
 OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
@@ -673,11 +725,35 @@ def close(step, note=""):
     while_paused=True,
 )
 def withdraw(step, reason=""):
-    if step.case.is_paused:
+    case = step.case
+    if step.actor is None:
+        reason = _required(reason, _("Tell us why you withdraw your case."))
+    if case.is_paused:
         step.end_pause()
     step.move(S.WITHDRAWN)
-    step.case.closed_at = step.now
-    step.event(K.WITHDRAWN, reason, public=True)
+    case.closed_at = step.now
+    event = step.event(K.WITHDRAWN, reason, public=True, by_citizen=step.actor is None)
+    if step.actor is None:
+        # Withdrawn online: whoever works the case stops, so they hear of it at once.
+        for user in _working_on(case):
+            step.notify_staff("withdrawn", user, event.pk if event else "", reason=reason)
+
+
+def _working_on(case):
+    """The people working a case now: its handler, else its department's reviewers."""
+    if case.handler_id:
+        return [case.handler]
+    if case.department_id:
+        return list(
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                department_memberships__department=case.department_id,
+                department_memberships__role=DepartmentMembership.Role.REVIEWER,
+            )
+            .distinct()
+        )
+    return []
 
 
 # --- The clock ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from casework import roles, workflow
+from casework import citizen_vocabulary, roles, workflow
 from casework.models import Channel, Event, OutboxMessage, Status
 from notifications import outbox as notifications
 from reporting.ledger import stalled_cases
@@ -56,7 +56,8 @@ def test_notification_citizen_messages_follow_the_case_in_the_citizens_language(
     ]
     assert len(sent) == len(kinds)
     with translation.override(language):
-        expected_kinds = [str(Event.Kind(kind).label) for kind in kinds[:3]]
+        # The citizen's words for each step, not the office's (casework/citizen_vocabulary.py).
+        expected_kinds = [str(citizen_vocabulary.label(kind)) for kind in kinds[:3]]
         acknowledgement = gettext("Your case has been registered. We will reply by %(date)s.") % {
             "date": re.search(r"\d{4}-\d\d-\d\d", case.events.get(kind=Event.Kind.REGISTERED).text)[0]
         }
