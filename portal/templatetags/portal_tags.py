@@ -38,7 +38,7 @@ _WIDGET_CLASSES = {
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
     "multiplefile": "govuk-file-upload",
-    "captchatext": "govuk-input govuk-input--width-10",
+    "portalcaptcha": "govuk-input govuk-input--width-10",
 }
 
 

@@ -1,0 +1,88 @@
+"""The public site in the design system, as a citizen sees it on a phone (375 px) and a desktop
+(1280 px) in each language: every page passes axe with no violation at all, forms show their error
+summary, and a screenshot of each page is kept for people to look at (tests/artifacts/screenshots)."""
+
+import pytest
+
+from tests.helpers import save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+LANGUAGES = ("zh-hant", "zh-hans", "en")
+WIDTHS = (375, 1280)
+PAGES = {
+    "home": "",
+    "reception": "reception/",
+    "procedure": "procedure/",
+    "faq": "faq/",
+    "notices": "notices/",
+    "policy": "rules/public-appeals-measures/",
+    "disclosure-index": "disclosure/",
+    "appeal-form": "appeal/",
+    "tracking": "track/",
+    "search": "search/?q=%E6%8A%95%E8%A8%B4",
+}
+
+
+@pytest.fixture
+def demo_server(live_server, demo_site_transactional):
+    return live_server.url
+
+
+def violations(page):
+    """Every axe-core violation, whatever its impact, with a few offending nodes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+
+def check(tab, name, language, width, shots, found):
+    save_screenshot(tab, str(shots / f"{name}-{language}-{width}.png"), full_page=True)
+    problems = violations(tab)
+    if problems:
+        found[f"{name} {language} {width}px"] = problems
+    # Nothing is wider than the screen: a phone never scrolls sideways.
+    overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 0:
+        found[f"{name} {language} {width}px"] = [("horizontal-scroll", f"{overflow}px")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_public_page_passes_axe_in_three_languages(demo_server, browser, artifacts_dir, width):
+    shots = artifacts_dir / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
+    tab = context.new_page()
+    found = {}
+    try:
+        for language in LANGUAGES:
+            for name, path in PAGES.items():
+                response = tab.goto(f"{demo_server}/{language}/{path}")
+                assert response.status == 200, f"/{language}/{path}"
+                check(tab, name, language, width, shots, found)
+
+            tab.goto(f"{demo_server}/{language}/disclosure/")
+            tab.locator(".report-list a").first.click()
+            tab.wait_for_load_state()
+            check(tab, "disclosure-report", language, width, shots, found)
+
+            # The appeal form sent empty: the error summary has the focus and links to each field.
+            tab.goto(f"{demo_server}/{language}/appeal/")
+            tab.locator("main form button.govuk-button:not(.captcha-refresh)").click()
+            tab.wait_for_load_state()
+            summary = tab.locator(".govuk-error-summary")
+            assert summary.is_visible()
+            assert tab.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+            first_link = summary.locator("a").first.get_attribute("href")
+            assert tab.locator(first_link).count() == 1
+            check(tab, "appeal-form-errors", language, width, shots, found)
+
+            tab.goto(f"{demo_server}/{language}/track/")
+            tab.locator("main form button.govuk-button").click()
+            tab.wait_for_load_state()
+            assert tab.locator(".govuk-error-summary").is_visible()
+            check(tab, "tracking-errors", language, width, shots, found)
+    finally:
+        context.close()
+    assert found == {}
