@@ -88,3 +88,24 @@ def test_every_public_page_passes_axe_in_three_languages(demo_server, browser, a
     finally:
         context.close()
     assert found == {}
+
+
+def test_another_captcha_picture_with_and_without_javascript(demo_server, browser):
+    for scripts in (False, True):
+        context = browser.new_context(java_script_enabled=scripts, viewport={"width": 375, "height": 900})
+        tab = context.new_page()
+        try:
+            tab.goto(f"{demo_server}/en/appeal/")
+            tab.fill("#id_subject", "Broken street light")
+            picture = tab.locator("img.captcha").get_attribute("src")
+            tab.get_by_role("button", name="Show another picture").click()
+            tab.wait_for_function(f"document.querySelector('img.captcha').getAttribute('src') != '{picture}'")
+            assert tab.input_value("#id_subject") == "Broken street light"
+            assert tab.locator(".govuk-error-summary").count() == 0
+            # Enter in the answer box sends the form; it does not ask for yet another picture.
+            tab.fill("#id_captcha_1", "wrong")
+            with tab.expect_navigation():
+                tab.press("#id_captcha_1", "Enter")
+            assert tab.locator(".govuk-error-summary").is_visible()
+        finally:
+            context.close()
