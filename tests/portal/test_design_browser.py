@@ -109,3 +109,24 @@ def test_another_captcha_picture_with_and_without_javascript(demo_server, browse
             assert tab.locator(".govuk-error-summary").is_visible()
         finally:
             context.close()
+
+
+def test_printable_forms_print_without_the_sites_navigation(demo_server, page, artifacts_dir):
+    page.goto(f"{demo_server}/zh-hant/procedure/forms/visit/")
+    page.emulate_media(media="print")
+    for chrome in (
+        ".govuk-service-navigation",
+        ".language-switcher",
+        ".site-search",
+        ".govuk-footer",
+        ".no-print",
+    ):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator("table.form-grid").is_visible() and page.locator("h1").is_visible()
+    border = page.evaluate("getComputedStyle(document.querySelector('.form-grid td')).borderTopColor")
+    assert border == "rgb(0, 0, 0)"
+    # The site's name is printed as a name, not followed by its address.
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('.govuk-header__homepage-link'), '::after').content"
+    ) in ("none", "normal")
+    save_screenshot(page, str(artifacts_dir / "screenshots" / "visit-form-print.png"), full_page=True)
