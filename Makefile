@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install lock messages run test lint demo worker beat clean translations
+.PHONY: install lock messages run test lint demo worker beat clean translations assets
 
 # Exact versions and hashes from the lock, so every machine and the image run the same packages;
 # the project itself goes in without its dependencies, which the lock already holds.
@@ -68,3 +68,19 @@ clean:
 translations: install
 	$(PY) manage.py makemessages -l zh_Hant -l zh_Hans -l en --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*'
 	$(PY) manage.py sync_catalogues
+
+# The public site's stylesheet: GOV.UK Frontend compiled with our settings (static/src/portal.scss).
+# The output is committed, so `make run` and the image need no JavaScript toolchain; run this only
+# to move to another version or after changing the Sass entry, with Node.js and npm installed.
+GOVUK_FRONTEND_VERSION := 6.6.0
+SASS_VERSION := 1.108.2
+ASSETS_DIR := static/vendor/govuk-frontend
+assets:
+	@command -v npm >/dev/null || { echo "make assets needs npm (Node.js)"; exit 1; }
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm install --prefix "$$tmp" --no-save --no-audit --no-fund --ignore-scripts --save-exact \
+		govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION) >/dev/null; \
+	"$$tmp/node_modules/.bin/sass" --load-path="$$tmp/node_modules/govuk-frontend/dist" --style=compressed \
+		--no-source-map --quiet-deps static/src/portal.scss $(ASSETS_DIR)/govuk-frontend.min.css; \
+	echo "$(GOVUK_FRONTEND_VERSION)" > $(ASSETS_DIR)/VERSION; \
+	echo "Compiled GOV.UK Frontend $(GOVUK_FRONTEND_VERSION) into $(ASSETS_DIR)/govuk-frontend.min.css"

@@ -10,7 +10,6 @@ import re
 import secrets
 from urllib.parse import urlencode
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -39,6 +38,7 @@ from casework.models import (
 )
 
 from . import ratelimit
+from .captcha import PortalCaptchaField, unchecked, wants_new_picture
 from .ratelimit import rate_limited
 
 logger = logging.getLogger("appeals.security")
@@ -158,7 +158,7 @@ class AppealForm(forms.Form):
         label=_("I have read the privacy notice and agree that my data is used to handle this appeal."),
         error_messages={"required": _("Please agree to the privacy notice to file the appeal.")},
     )
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = PortalCaptchaField()
     # Invisible to people; bots fill every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
@@ -279,15 +279,23 @@ def file_appeal(form, language, token_hash):
     return _receipt(case, code, anonymous), True
 
 
-@rate_limited("appeal", "APPEAL_SUBMISSIONS_PER_HOUR")
 def appeal_form_view(request, page):
-    if request.method == "POST":
+    # Only appeals accepted count toward the hourly limit: a mistyped captcha or a field to correct
+    # costs the citizen nothing, and a client past the limit is refused before anything is checked.
+    if request.method == "POST" and ratelimit.over_limit(request, "appeal", "APPEAL_SUBMISSIONS_PER_HOUR"):
+        return ratelimit.too_many(request, 3600)
+    if wants_new_picture(request):
+        form = unchecked(AppealForm(request.POST, request.FILES))
+    elif request.method == "POST":
         form = AppealForm(request.POST, request.FILES)
         token_hash = submission_token_hash(request.POST.get("submission_token", ""))
         if token_hash is None:
             form.add_error(None, _("This form has expired. Please check your entries and send it again."))
         elif form.is_valid():
             receipt = earlier_receipt(token_hash)
+            if receipt is None:
+                # A filing, or a bot's form quietly dropped: either counts; a retry of one does not.
+                ratelimit.count_accepted(request, "appeal")
             if receipt is None and form.cleaned_data["website"]:
                 receipt = {"discarded": True}
             if receipt is None:
@@ -440,7 +448,7 @@ def _record_failure(request, reference):
 
 
 class TrackingCaptchaForm(forms.Form):
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = PortalCaptchaField()
 
 
 @rate_limited("tracking", "TRACKING_ATTEMPTS_PER_HOUR")
@@ -497,6 +505,14 @@ def tracking_view(request, page):
     case = tracked_case(request)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "lookup" and wants_new_picture(request):
+            # Another picture: nothing is checked or counted, the reference stays as typed.
+            return _render_tracking(
+                request,
+                page,
+                tracking_form=unchecked(TrackingForm(request.POST)),
+                captcha_form=TrackingCaptchaForm(),
+            )
         if action == "lookup":
             return _lookup(request, page)
         if action == "leave":
@@ -624,7 +640,7 @@ def _render_tracking(request, page, case=None, **forms_):
 
 class NewCodeForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=30)
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = PortalCaptchaField()
 
 
 def send_new_code(reference):
@@ -648,7 +664,9 @@ def send_new_code(reference):
 def new_code_view(request, page):
     if request.method == "POST":
         form = NewCodeForm(request.POST)
-        if form.is_valid():
+        if wants_new_picture(request):
+            form = unchecked(form)
+        elif form.is_valid():
             reference = normalise_reference(form.cleaned_data["reference"])
             send_new_code(reference)
             request.session[NEW_CODE_KEY] = reference

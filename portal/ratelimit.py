@@ -139,3 +139,24 @@ def rate_limited(scope, limit_setting, window_seconds=3600, methods=("POST",)):
         return wrapper
 
     return decorator
+
+
+def over_limit(request, scope, limit_setting, window_seconds=3600):
+    """True once the client has used up settings.<limit_setting> in this window (nothing is counted).
+
+    For forms where only what is accepted counts (count_accepted after success), so that a refused
+    attempt, such as a mistyped captcha, costs nothing. Two requests at the same moment can both
+    pass the check: the limit is against abuse, and one more filing is harmless.
+    """
+    limit = getattr(settings, limit_setting)
+    key = client_key(request)
+    if peek(scope, key, window_seconds) >= limit:
+        logger.warning(
+            "rate limit hit scope=%s ip=%s path=%s", scope, safe_for_log(key), safe_for_log(request.path)
+        )
+        return True
+    return False
+
+
+def count_accepted(request, scope, window_seconds=3600):
+    count(scope, client_key(request), window_seconds)

@@ -227,6 +227,10 @@ CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_LENGTH = 5
 CAPTCHA_IMAGE_SIZE = (150, 50)
 CAPTCHA_FONT_SIZE = 32
+# The audio alternative reads the characters aloud with flite (Debian package "flite"); where it is
+# not installed the form offers no audio link rather than a broken one.
+_FLITE = "/usr/bin/flite"
+CAPTCHA_FLITE_PATH = env_str("CAPTCHA_FLITE_PATH", _FLITE if Path(_FLITE).exists() else None)
 
 CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "MY")
 # Public holidays and make-up workdays are preloaded for this region (ISO code, `holidays` package).

@@ -50,3 +50,31 @@ def reception_hours():
         return None
     shown = source.localized
     return {"text": source.hours_text(), "url": shown.url if shown.live else source.url}
+
+
+# The design system's class for each kind of Django widget (BoundField.widget_type).
+_WIDGET_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
+    "portalcaptcha": "govuk-input govuk-input--width-10",
+}
+
+
+@register.filter
+def govuk_widget(field):
+    """The field's widget with GOV.UK Frontend classes, so any form rendered through
+    portal/appeal_field.html looks the same without each form class knowing about the design."""
+    css = _WIDGET_CLASSES.get(field.widget_type, "govuk-input")
+    if field.errors:
+        suffix = {"govuk-textarea": "govuk-textarea--error", "govuk-select": "govuk-select--error"}
+        first = css.split()[0]
+        if first in suffix:
+            css += " " + suffix[first]
+        elif first in {"govuk-input", "govuk-file-upload"}:
+            css += f" {first}--error"
+    existing = field.field.widget.attrs.get("class")
+    return field.as_widget(attrs={"class": f"{existing} {css}" if existing else css})

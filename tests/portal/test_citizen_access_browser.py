@@ -56,7 +56,7 @@ def test_citizen_recovers_a_lost_code_tracks_and_withdraws(
     assert page.input_value("#id_reference") == reference
     assert serious_violations(page) == []
     page.fill("#id_captcha_1", "PASSED")
-    page.click("main button[type=submit]")
+    page.click("main button.govuk-button[type=submit]:not([name=captcha_refresh])")
     page.wait_for_selector("#new-code-requested")
     assert serious_violations(page) == []
     save_screenshot(page, str(artifacts_dir / f"new-access-code-sent-{language}.png"), full_page=True)
@@ -70,11 +70,11 @@ def test_citizen_recovers_a_lost_code_tracks_and_withdraws(
     # The old code no longer opens the case; the new one does.
     page.goto(f"{track}?reference={reference}")
     page.fill("#id_access_code", lost_code)
-    page.click("main form button[type=submit]")
-    page.wait_for_selector("main p.error[role=alert]")
+    page.click("main form button.govuk-button[type=submit]:not([name=captcha_refresh])")
+    page.wait_for_selector("main .govuk-error-summary[role=alert]")
     page.fill("#id_reference", reference)
     page.fill("#id_access_code", new_code)
-    page.click("main form button[type=submit]")
+    page.click("main form button.govuk-button[type=submit]:not([name=captcha_refresh])")
     page.wait_for_selector("#case-content")
     main = page.locator("main").inner_text()
     with translation.override(language):

@@ -62,7 +62,7 @@ def tracked_page(client, page, case):
 
 
 def timeline_of(html):
-    return re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
+    return re.search(r'<ol class="[^"]*timeline">(.*?)</ol>', html, re.S).group(1)
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_the_citizen_withdraws_an_open_case_with_a_reason_and_the_handler_hears_
     case.refresh_from_db()
     assert case.status == Status.WITHDRAWN and case.closed_at is not None
     html = client.get(TRACK_URL).content.decode()
-    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S)[1]
+    timeline = re.search(r'<ol class="[^"]*timeline">(.*?)</ol>', html, re.S)[1]
     assert "已撤回" in timeline and "已自行解決" in timeline
     assert 'value="withdraw"' not in html
     message = OutboxMessage.objects.get(template="withdrawn")

@@ -96,7 +96,9 @@ def test_the_appeal_form_answers_anything_headers_and_files_included(
     before = Case.objects.count()
     token = token_of(client.get(APPEAL_URL))
     data = {**appeal_data(token), **fields}
-    data["attachments"] = SimpleUploadedFile(name.replace("\x00", "")[:80] or "file", head + body)
+    # A name Django cannot take at all ("", "/", "..") is not what this test is about.
+    safe = name.replace("\x00", "").replace("/", "")[:80]
+    data["attachments"] = SimpleUploadedFile(safe if safe not in {"", ".", ".."} else "file", head + body)
     response = client.post(APPEAL_URL, data, **headers(forwarded_for, accept))
     assert response.status_code in (200, 302)
     assert Case.objects.count() - before == (1 if response.status_code == 302 else 0)
