@@ -33,13 +33,13 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=DATE_LIMITS,
     )
     end = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=DATE_LIMITS,
     )
     department = forms.ModelChoiceField(
@@ -60,6 +60,10 @@ class PeriodForm(forms.Form):
         self.fields["department"].queryset = departments
         # The office's today (TIME_ZONE), unless a caller gives another: "this month" is the office's.
         self.today = today or timezone.localdate()
+        # The boxes show the period the page shows, not empty date pickers beside this month's figures.
+        first, last = this_month(self.today)
+        self.initial.setdefault("start", first)
+        self.initial.setdefault("end", last)
 
     def clean(self):
         data = super().clean()

@@ -57,6 +57,10 @@ def test_statistics_default_to_this_month_in_the_office_time_zone(client):
     assert "2026年12月1日至31日收到的案件" in pages["zh-hant"]
     for page in pages.values():
         assert total(page) == 1
+        # The date boxes show the period too, rather than empty pickers.
+        assert re.search(r'name="start" value="2026-12-01"', page) and re.search(
+            r'name="end" value="2026-12-31"', page
+        )
 
 
 def test_the_clock_of_the_period_form_can_be_given():

@@ -42,6 +42,14 @@ def test_the_sync_screen_speaks_taiwan_traditional_chinese():
         assert translation.gettext("Use machine translation") == "使用機器翻譯"
 
 
+def test_wagtails_own_admin_screens_read_in_traditional_chinese():
+    with translation.override("zh-hant"):
+        assert translation.gettext("Help") == "說明"
+        assert "編輯指南" in translation.gettext("Wagtail %(current_version)s editor guide")
+    with translation.override("zh-hans"):
+        assert translation.gettext("Help") == "帮助"
+
+
 def test_the_committed_vendor_catalogues_are_what_the_command_writes(tmp_path, monkeypatch):
     committed = {p.relative_to(vendor_locale_dir()): p.read_text() for p in vendor_locale_dir().rglob("*.po")}
     monkeypatch.setattr("portal.management.commands.vendor_catalogues.vendor_locale_dir", lambda: tmp_path)
