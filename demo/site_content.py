@@ -565,8 +565,8 @@ FAQ = {
                 (
                     "多久可以收到答復？",
                     "How soon will I get a reply?",
-                    "一般在受理後15個工作日內答復；情況複雜的，會告知延長原因及預計日期。",
-                    "Usually within 15 working days of acceptance; if the case is complex we tell you why and when to expect a reply.",
+                    "一般在收件後{reply_days}個工作日內答復；情況複雜的，會告知延長原因及預計日期。",
+                    "Usually within {reply_days} working days of receipt; if the case is complex we tell you why and when to expect a reply.",
                 ),
                 (
                     "如何查詢辦理進度？",

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from . import hours
+from . import hours, placeholders
 from .blocks import BodyBlock, FAQCategoryBlock, StepBlock
 from .cache import CachedPageMixin
 from .disclosure import DisclosureIndexPage, DisclosureReportPage  # noqa: F401  (page types of this app)
@@ -253,7 +253,7 @@ class FAQIndexPage(CachedPageMixin, Page):
             yield from category.value["questions"]
 
     def answer_text(self, question, hours_line):
-        text = strip_tags(question["answer"].source).strip()
+        text = placeholders.fill(strip_tags(question["answer"].source).strip())
         if question.get("reception_hours") and hours_line:
             text = f"{hours_line} {text}".strip()
         return text

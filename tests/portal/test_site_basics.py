@@ -174,6 +174,17 @@ def test_the_measures_show_the_offices_own_limits_and_name(demo_site, client):
     assert "within 20 working days of receipt" in html
 
 
+def test_the_faq_gives_the_offices_own_reply_limit(demo_site, client):
+    limits = StageLimits.load()
+    limits.reply_days = 12
+    limits.save()
+    zh = client.get("/zh-hant/faq/").content.decode()
+    en = client.get("/en/faq/").content.decode()
+    # In the answer and in the structured data search engines read.
+    assert zh.count("收件後12個工作日內答復") == 2
+    assert en.count("within 12 working days of receipt") == 2
+
+
 def test_search_excerpts_show_the_limits_not_placeholders(demo_site, client):
     limits = StageLimits.load()
     limits.screening_days = 4
