@@ -455,6 +455,16 @@ class Server:
         self.log.flush()
         return Path(self.log_path).read_text()[-6000:]
 
+    def output_once_it_shows(self, *needles, timeout=15):
+        """The log once every needle is in it: gunicorn writes a request's access line after the
+        response has gone, so a client can read the answer before its line is there."""
+        deadline = time.monotonic() + timeout
+        while True:
+            logged = self.output()
+            if all(needle in logged for needle in needles) or time.monotonic() > deadline:
+                return logged
+            time.sleep(0.2)
+
     def __exit__(self, *exc):
         import signal
 

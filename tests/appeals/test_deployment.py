@@ -279,7 +279,7 @@ def test_production_settings_start_under_gunicorn_and_answer_health_checks(built
                 # Searches (staff search by phone number, the portal's search) stay out of the log.
                 server.get("/admin/case-search/?q=13912345678&department=")
                 server.get("/zh-hant/search/?q=13912345678")
-                logged = server.output()
+                logged = server.output_once_it_shows("/zh-hant/search/", "/admin/case-search/")
                 assert "/zh-hant/search/" in logged and "/admin/case-search/" in logged, logged
                 assert "13912345678" not in logged, logged
                 # A hashed static file from the image's manifest, served by WhiteNoise.
