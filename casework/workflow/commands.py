@@ -38,6 +38,7 @@ from ..models import Status as S
 from . import rules
 from .rules import (
     ANY_OPEN,
+    BEFORE_REPLY,
     HANDLER,
     HANDLING,
     INTAKE,
@@ -722,6 +723,7 @@ def close(step, note=""):
     who=SCREENERS,
     form=forms.ReasonForm,
     citizen=True,
+    citizen_states=BEFORE_REPLY,
     while_paused=True,
 )
 def withdraw(step, reason=""):

@@ -31,6 +31,9 @@ DEPARTMENT_MEMBERSHIPS = {
 
 ANY_OPEN = frozenset(OPEN_STATUSES)
 HANDLING = frozenset({S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED})
+# Open and not yet answered: once the reply has gone the citizen rates it or asks for it to be
+# handled again, and withdrawing online would close a case whose answer they already have.
+BEFORE_REPLY = ANY_OPEN - {S.REPLIED, S.FOLLOWED_UP}
 
 
 DIRECT_ANSWER_CATEGORIES = frozenset({Category.INQUIRY, Category.OTHER})
@@ -56,6 +59,8 @@ class Rule:
     who: tuple
     # By the citizen through the portal (actor None).
     citizen: bool = False
+    # The states in which the citizen may take it, when fewer than staff may.
+    citizen_states: frozenset | None = None
     # Allowed while the case's clock is paused (most work waits until it runs again).
     while_paused: bool = False
     # Whether it changes status: the case page offers those first.
@@ -123,6 +128,10 @@ def refusal(user, case, action, *, check_actor=True, outcome_recorded=_outcome_s
         if user is None:
             if not rule.citizen:
                 return _("This step needs a member of staff.")
+            if rule.citizen_states is not None and case.status not in rule.citizen_states:
+                return _("This step is not possible while the case is “%(status)s”.") % {
+                    "status": case.get_status_display()
+                }
         elif not any(acts_as(user, who, case) for who in rule.who):
             return _("Your role or department does not allow this step on this case.")
     if case.status not in rule.states:

@@ -130,6 +130,20 @@ def test_a_closed_case_offers_no_withdrawal_and_the_command_refuses_it(client):
     assert case.status == Status.CLOSED
 
 
+@pytest.mark.parametrize("status", [Status.REPLIED, Status.FOLLOWED_UP])
+def test_once_answered_the_citizen_rates_rather_than_withdraws_but_staff_still_may(client, status):
+    case, code = filed()
+    Case.objects.filter(pk=case.pk).update(status=status)
+    html = track(client, case, code).content.decode()
+    assert 'value="withdraw"' not in html
+    withdraw(client, reason="不需要了", confirm="on")
+    case.refresh_from_db()
+    assert case.status == status
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.withdraw(case, None, "不需要了")
+    assert workflow.can(staff(roles.INTAKE_OFFICER), case, "withdraw")
+
+
 def test_the_citizen_must_give_a_reason_to_the_command_too():
     case, _code = filed()
     with pytest.raises(workflow.TransitionNotAllowed):
