@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wagtail.models import Locale
 
 from portal.disclosure import DisclosureIndexPage, DisclosureReportPage, period_conflict, raw_counts
@@ -167,3 +169,35 @@ def test_a_quarter_like_the_issues_is_published_so_it_cannot_be_worked_back(inde
     assert outcome["values"]["closed"] is None and outcome["values"]["withdrawn"] is None
     assert outcome["values"]["open"] is None and outcome["total"] == 8
     assert narrowed(report.figures, 5) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.integers(5, 150)), max_size=12))
+def test_periods_accepted_in_any_order_never_leave_a_short_difference(attempts):
+    origin, min_days = date(2020, 1, 1), 28
+    accepted = []
+    for offset, length in attempts:
+        period = (origin + timedelta(days=offset), origin + timedelta(days=offset + length - 1))
+        if period_conflict(period, published(*accepted), min_days) is None:
+            accepted.append(period)
+    for n, (start, end) in enumerate(accepted):
+        for other_start, other_end in accepted[n + 1 :]:
+            # Disjoint or nested, never twice the same.
+            assert (start, end) != (other_start, other_end)
+            disjoint = end < other_start or other_end < start
+            nested = (start <= other_start and other_end <= end) or (
+                other_start <= start and end <= other_end
+            )
+            assert disjoint or nested
+        # What a report's period minus the largest published periods inside it leaves: long stretches.
+        inside = [p for p in accepted if p != (start, end) and start <= p[0] and p[1] <= end]
+        largest = [p for p in inside if not any(q != p and q[0] <= p[0] and p[1] <= q[1] for q in inside)]
+        covered = {p[0] + timedelta(days=d) for p in largest for d in range((p[1] - p[0]).days + 1)}
+        days = [start + timedelta(days=d) for d in range((end - start).days + 1)]
+        stretch = 0
+        for day in [*days, None]:
+            if day is not None and largest and day not in covered:
+                stretch += 1
+                continue
+            assert stretch == 0 or stretch >= min_days
+            stretch = 0
