@@ -1,17 +1,37 @@
 """Public disclosure reports: aggregate figures about cases, frozen when a report is published.
 
 Only counts by category, channel, outcome and satisfaction leave the back office, never a case's
-text or anyone's personal data. Counts from 1 to threshold-1 are hidden, and a second cell is hidden
-wherever one hidden cell could be worked out from a total.
+text or anyone's personal data.
+
+No published count can be worked back to fewer than ``threshold`` possible values (5 by default):
+
+- A report's type, channel and outcome tables count the same cases, so they share one total. Each
+  table is an equation "its cells add up to the total", and the satisfaction and timeliness tables
+  (each about a part of the cases) are equations of their own.
+- In a table whose total is shown, every count from 1 to threshold-1 is hidden (primary
+  suppression). If anything is hidden, more counts are hidden, smallest first (a zero only when no
+  other count is left), until at least two are hidden and the hidden counts add up to at least the
+  threshold. The hidden counts can then each be anything from 0 to their sum, as far as a reader
+  knows: the zeros and totals shown beside them do not narrow them. (Without this, "closed 6,
+  rejected 0, duplicate 0, withdrawn hidden, open hidden, total 8" gives both hidden counts away as
+  1.)
+- A total below the threshold, zero included, is hidden with every count of its table, zeros
+  included (a hidden total then says only "0 to threshold-1", as many values as the threshold).
+  When it is the shared total, the whole report is hidden, since any of its tables would give it
+  away.
 
 Every hidden cell reads the same, "suppressed" (with a footnote), whether it was small or hidden
-beside a small one: telling the two apart would undo the second hiding (a row of total 6 with a
-"<5" and a "suppressed" cell of at least 5 gives both away), and a large hidden cell labelled "<5"
-would say something false.
+beside a small one: telling the two apart would undo the second hiding, and a large hidden cell
+labelled "<5" would say something false.
+
+Reports must not be subtracted from one another either: a report's period may not overlap the period
+of a report already published unless one contains the other, the same period is not published twice,
+and whatever is left between nested periods (for instance a year minus the quarters published inside
+it) covers at least the minimum period, so no difference gives the figures of a few days.
 """
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,84 +61,36 @@ def minimum_period_days():
     return settings.DISCLOSURE_MINIMUM_PERIOD_DAYS
 
 
-def suppress_table(rows, k=5):
-    """Hide small counts in a table of counts and its totals.
+def suppress_counts(counts, k=5, hide_all=False):
+    """One table with its total: ({key: count or None}, total or None).
 
-    ``rows`` is a list of equally long lists of counts. Returns (cells, row_totals, column_totals,
-    total) with every hidden value replaced by None. A count from 1 to k-1 is hidden (primary
-    suppression); then, as long as some row or column (with its total) has exactly one hidden value,
-    its smallest shown non-zero cell (or a zero, or the total when no cell is left) is hidden too,
-    so no hidden value equals a total minus the values shown.
+    See the module's docstring for the rule. ``hide_all`` hides the whole table (used when a total
+    it shares with other tables is hidden).
     """
-    cells = [list(row) for row in rows]
-    row_totals = [sum(row) for row in cells]
-    column_totals = [sum(column) for column in zip(*cells, strict=True)] if cells else []
-    total = sum(row_totals)
-    hidden = set()
-
-    def small(value):
-        return 0 < value < k
-
-    for r, row in enumerate(cells):
-        for c, value in enumerate(row):
-            if small(value):
-                hidden.add(("cell", r, c))
-    for r, value in enumerate(row_totals):
-        if small(value):
-            hidden.add(("row", r))
-    for c, value in enumerate(column_totals):
-        if small(value):
-            hidden.add(("column", c))
-    if small(total):
-        hidden.add(("total",))
-
-    # Each line: its inner positions and the position of its total.
-    lines = [([("cell", r, c) for c in range(len(row))], ("row", r)) for r, row in enumerate(cells)]
-    lines += [([("cell", r, c) for r in range(len(cells))], ("column", c)) for c in range(len(column_totals))]
-    lines.append(([("row", r) for r in range(len(cells))], ("total",)))
-    lines.append(([("column", c) for c in range(len(column_totals))], ("total",)))
-
-    def value_at(position):
-        kind = position[0]
-        if kind == "cell":
-            return cells[position[1]][position[2]]
-        if kind == "row":
-            return row_totals[position[1]]
-        if kind == "column":
-            return column_totals[position[1]]
-        return total
-
-    changed = True
-    while changed:
-        changed = False
-        for inner, margin in lines:
-            line = [*inner, margin]
-            if sum(position in hidden for position in line) != 1:
-                continue
-            shown = [p for p in inner if p not in hidden]
-            candidates = sorted((p for p in shown if value_at(p) > 0), key=value_at) or shown
-            if not candidates and margin not in hidden:
-                candidates = [margin]
-            if candidates:
-                hidden.add(candidates[0])
-                changed = True
-
-    def show(position):
-        return None if position in hidden else value_at(position)
-
-    return (
-        [[show(("cell", r, c)) for c in range(len(row))] for r, row in enumerate(cells)],
-        [show(("row", r)) for r in range(len(cells))],
-        [show(("column", c)) for c in range(len(column_totals))],
-        show(("total",)),
-    )
+    total = sum(counts.values())
+    if hide_all or total < k:
+        return dict.fromkeys(counts), None
+    hidden = {key for key, value in counts.items() if 0 < value < k}
+    while hidden and (len(hidden) < 2 or sum(counts[key] for key in hidden) < k):
+        shown = [key for key in counts if key not in hidden]
+        if not shown:
+            break
+        # Smallest first to hide as little as possible; a zero only when no other count is left.
+        hidden.add(min(shown, key=lambda key: (counts[key] == 0, counts[key])))
+    return {key: None if key in hidden else value for key, value in counts.items()}, total
 
 
-def suppress_counts(counts, k=5):
-    """A one-line table: ({key: count or None}, total or None)."""
-    keys = list(counts)
-    cells, row_totals, _columns, _total = suppress_table([[counts[key] for key in keys]], k)
-    return dict(zip(keys, cells[0], strict=True)), row_totals[0]
+def suppress_linked(tables, k=5):
+    """Tables of the same cases (their counts add up to the same total): {key: (values, total)}.
+
+    The shared total is hidden in all of them or in none, and when it is hidden so is everything
+    else: a table shown in full would give it away.
+    """
+    totals = {sum(counts.values()) for counts in tables.values()}
+    if len(totals) > 1:
+        raise ValueError("Linked tables must count the same cases.")
+    hide_all = any(total < k for total in totals)
+    return {key: suppress_counts(counts, k, hide_all) for key, counts in tables.items()}
 
 
 # How a hidden count reads on the page and in the CSV download (the JSON download gives null).
@@ -133,10 +105,11 @@ def shown(value):
 def suppression_note(k):
     """The footnote of every report: what a suppressed cell is, and why."""
     return _(
-        "Suppressed: counts from 1 to %(largest)s are not published, and where a hidden count could "
-        "be worked out from a total, one more count is hidden too (it may be larger), so that no "
-        "one can be identified from these figures."
-    ) % {"largest": k - 1}
+        "Suppressed: counts from 1 to %(largest)s are not published, and other counts of the same "
+        "table (larger ones, or zeros) are hidden with them until the hidden counts add up to at "
+        "least %(threshold)s, so that no hidden count can be worked out from the totals and the "
+        "other tables and no one can be identified from these figures."
+    ) % {"largest": k - 1, "threshold": k}
 
 
 # --- Figures -------------------------------------------------------------------------------------
@@ -156,6 +129,10 @@ TABLES = [
     ("satisfaction", _("Citizens' satisfaction with the reply"), dict(Satisfaction.choices)),
     ("timeliness", _("Replies within the time limit"), TIMELINESS_LABELS),
 ]
+
+
+# The tables counting every case of the period (see the module's docstring).
+LINKED_TABLES = ("category", "channel", "outcome")
 
 
 def _outcome(status):
@@ -200,14 +177,23 @@ def in_label_order(values, labels):
     return known + [(key, value) for key, value in values.items() if key not in labels]
 
 
+def suppress_figures(counts, k):
+    """{table key: {"values": {key: count or None}, "total": count or None}} of raw_counts' counts."""
+    # Type, channel and outcome count every case of the period: one shared total. Satisfaction and
+    # timeliness count a part of them, each with its own total, and go when the shared total goes.
+    linked = suppress_linked({key: counts[key] for key in LINKED_TABLES}, k)
+    everything_hidden = next(iter(linked.values()))[1] is None
+    tables = {}
+    for key, _title, _labels in TABLES:
+        values, total = linked[key] if key in linked else suppress_counts(counts[key], k, everything_hidden)
+        tables[key] = {"values": values, "total": total}
+    return tables
+
+
 def disclosure_figures(start, end, k=None):
     """The publishable snapshot: suppressed counts only (JSON-ready), and rates safe to show."""
     k = k or threshold()
-    counts = raw_counts(start, end)
-    tables = {}
-    for key, _title, _labels in TABLES:
-        values, total = suppress_counts(counts[key], k)
-        tables[key] = {"values": values, "total": total}
+    tables = suppress_figures(raw_counts(start, end), k)
     return {
         "period": [start.isoformat(), end.isoformat()],
         "threshold": k,
@@ -218,6 +204,63 @@ def disclosure_figures(start, end, k=None):
             "on_time": _rate(tables["timeliness"]["values"], ["on_time"]),
         },
     }
+
+
+# --- Periods (pure) --------------------------------------------------------------------------------
+
+
+def _gaps(outer, inner_periods):
+    """The stretches of ``outer`` that no period of ``inner_periods`` (all inside it) covers."""
+    gaps, cursor = [], outer[0]
+    for start, end in sorted(inner_periods):
+        if start > cursor:
+            gaps.append((cursor, start - timedelta(days=1)))
+        cursor = max(cursor, end + timedelta(days=1))
+    if cursor <= outer[1]:
+        gaps.append((cursor, outer[1]))
+    return gaps
+
+
+def _maximal_inside(outer, periods):
+    """The periods strictly inside ``outer`` that no other such period contains."""
+    inside = [p for p in periods if p != outer and outer[0] <= p[0] and p[1] <= outer[1]]
+    return [p for p in inside if not any(q != p and q[0] <= p[0] and p[1] <= q[1] for q in inside)]
+
+
+def period_conflict(period, published, min_days):
+    """Why a report for ``period`` (start, end) cannot be published beside the ``published``
+    reports [(start, end, title)], or None.
+
+    Subtracting two reports gives the figures of the difference of their periods, so periods must be
+    the same series' building blocks: disjoint or nested, never twice the same, and every stretch a
+    nested period leaves uncovered inside a larger one at least ``min_days`` long.
+    """
+    start, end = period
+    for other_start, other_end, title in published:
+        if (other_start, other_end) == (start, end):
+            return _("A report for this period is already published: %(title)s.") % {"title": title}
+        disjoint = end < other_start or other_end < start
+        nested = (start <= other_start and other_end <= end) or (other_start <= start and end <= other_end)
+        if not disjoint and not nested:
+            return _(
+                "The period overlaps the published report “%(title)s” (%(start)s to %(end)s) without "
+                "containing it: subtracting the two reports would give the figures of the days they "
+                "do not share. Choose a period that contains it or does not overlap it."
+            ) % {"title": title, "start": other_start.isoformat(), "end": other_end.isoformat()}
+    periods = {(s, e) for s, e, _t in published} | {period}
+    # The new period is the larger one, or one of the pieces of a larger one.
+    for outer in [period, *(p for p in periods if p != period and p[0] <= start and end <= p[1])]:
+        children = _maximal_inside(outer, periods)
+        if outer != period and period not in children:
+            continue
+        for gap_start, gap_end in _gaps(outer, children) if children else []:
+            if (gap_end - gap_start).days + 1 < min_days:
+                return _(
+                    "Published reports would leave %(start)s to %(end)s on its own (fewer than "
+                    "%(days)s days): subtracting them would give the figures of so short a period. "
+                    "Make the period line up with the published reports or leave longer stretches."
+                ) % {"start": gap_start.isoformat(), "end": gap_end.isoformat(), "days": min_days}
+    return None
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -276,6 +319,31 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
                         % {"days": minimum_period_days()}
                     }
                 )
+            conflict = period_conflict(
+                (self.period_start, self.period_end), self.published_periods(), minimum_period_days()
+            )
+            if conflict:
+                raise ValidationError({"period_start": conflict})
+
+    def published_periods(self):
+        """[(start, end, title)] of every report whose figures went public, but this one's current
+        figures. All reports count the same cases, so they can all be subtracted from one another;
+        this page's own earlier period (published, then changed) counts too."""
+        result = []
+        for page in DisclosureReportPage.objects.exclude(figures={}).only(
+            "pk", "title", "figures", "translation_key"
+        ):
+            period = page.figures.get("period")
+            if not period:
+                continue
+            start, end = (date.fromisoformat(day) for day in period)
+            mine = page.pk == self.pk or (
+                self.translation_key and page.translation_key == self.translation_key
+            )
+            if mine and (start, end) == (self.period_start, self.period_end):
+                continue
+            result.append((start, end, page.title))
+        return list(dict.fromkeys(result))
 
     def period_key(self):
         return [self.period_start.isoformat(), self.period_end.isoformat()]

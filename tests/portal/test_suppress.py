@@ -1,9 +1,10 @@
-"""Small-count suppression of disclosure figures: primary and secondary."""
+"""Small-count suppression of disclosure figures: no hidden count can be worked back."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.disclosure import suppress_counts, suppress_table
+from portal.disclosure import TABLES, suppress_counts, suppress_figures, suppress_linked
+from tests.portal.disclosure_audit import narrowed, possible_values
 
 
 def test_suppress_small_counts_and_a_second_cell_in_its_row():
@@ -19,10 +20,16 @@ def test_suppress_nothing_when_every_count_is_large_or_zero():
     assert total == 17
 
 
-def test_suppress_two_small_counts_need_no_secondary():
+def test_suppress_two_small_counts_adding_up_below_the_threshold_take_a_third():
     values, total = suppress_counts({"a": 1, "b": 2, "c": 50, "d": 9}, k=5)
-    assert values == {"a": None, "b": None, "c": 50, "d": 9}
+    # 1 + 2 hidden would still say "the two hidden add up to 3": the 9 is hidden with them.
+    assert values == {"a": None, "b": None, "c": 50, "d": None}
     assert total == 62
+
+
+def test_suppress_two_small_counts_adding_up_to_the_threshold_are_enough():
+    values, _total = suppress_counts({"a": 1, "b": 4, "c": 50, "d": 9}, k=5)
+    assert values == {"a": None, "b": None, "c": 50, "d": 9}
 
 
 def test_suppress_secondary_prefers_a_non_zero_cell():
@@ -30,10 +37,10 @@ def test_suppress_secondary_prefers_a_non_zero_cell():
     assert values == {"a": 0, "b": None, "c": None, "d": 30}
 
 
-def test_suppress_small_total_hides_everything_non_zero():
+def test_suppress_small_total_hides_the_whole_table_zeros_too():
     values, total = suppress_counts({"a": 0, "b": 3, "c": 0}, k=5)
     assert total is None
-    assert values["b"] is None
+    assert values == {"a": None, "b": None, "c": None}
 
 
 def test_suppress_threshold_is_configurable():
@@ -41,43 +48,96 @@ def test_suppress_threshold_is_configurable():
     assert values == {"a": None, "b": None, "c": 30}
 
 
-def test_suppress_table_secondary_in_rows_and_columns():
-    rows = [
-        [2, 10, 20],
-        [8, 12, 30],
-        [9, 15, 40],
-    ]
-    cells, row_totals, column_totals, total = suppress_table(rows, k=5)
-    assert cells[0][0] is None
-    # Row 0 and column 0 each need a second hidden cell.
-    assert cells[0][1] is None  # smallest other in row 0
-    assert cells[1][0] is None  # smallest other in column 0
-    # Which then leaves row 1 and column 1 with one hidden each: they get a second one too.
-    assert_no_line_with_one_hidden(cells, row_totals, column_totals, total)
-    assert total == 146
+def issue_example():
+    """The issue's third quarter: 8 complaints on the web, 6 closed, 1 withdrawn, 1 open."""
+    counts = {key: dict.fromkeys(labels, 0) for key, _title, labels in TABLES}
+    counts["category"]["complaint"] = 8
+    counts["channel"]["web"] = 8
+    counts["outcome"].update(closed=6, withdrawn=1, open=1)
+    return counts
 
 
-def assert_no_line_with_one_hidden(cells, row_totals, column_totals, total):
-    for r, row in enumerate(cells):
-        assert sum(v is None for v in [*row, row_totals[r]]) != 1
-    for c, column in enumerate(zip(*cells, strict=True)):
-        assert sum(v is None for v in [*column, column_totals[c]]) != 1
-    assert sum(v is None for v in [*row_totals, total]) != 1
-    assert sum(v is None for v in [*column_totals, total]) != 1
+def test_audit_solves_the_issues_example_as_it_used_to_be_published():
+    # What the old rule published: both small counts hidden, every other count and the total shown.
+    published = {
+        key: {"values": dict(values), "total": 8}
+        for key, values in issue_example().items()
+        if key in ("category", "channel", "outcome")
+    }
+    published["outcome"]["values"].update(withdrawn=None, open=None)
+    for key in ("satisfaction", "timeliness"):
+        published[key] = {"values": dict.fromkeys(issue_example()[key], 0), "total": 0}
+    found = narrowed({"tables": published}, 5)
+    # 0 to 2 each: three possible values, not five.
+    assert found == {("outcome", "withdrawn"): {0, 1, 2}, ("outcome", "open"): {0, 1, 2}}
 
 
-@given(
-    st.lists(
-        st.lists(st.integers(min_value=0, max_value=40), min_size=3, max_size=3), min_size=1, max_size=5
-    ),
-    st.integers(min_value=2, max_value=10),
-)
-def test_suppress_table_never_shows_a_small_count_or_leaves_one_hidden_cell_alone(rows, k):
-    cells, row_totals, column_totals, total = suppress_table(rows, k=k)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
+def test_suppress_the_issues_example_so_it_cannot_be_worked_back():
+    tables = suppress_figures(issue_example(), 5)
+    outcome = tables["outcome"]["values"]
+    # The 6 closed are hidden with the two single cases: the three add up to 8.
+    assert outcome == {"closed": None, "rejected": 0, "duplicate": 0, "withdrawn": None, "open": None}
+    assert tables["outcome"]["total"] == 8
+    assert tables["category"]["values"]["complaint"] == 8
+    assert narrowed({"tables": tables}, 5) == {}
+    assert possible_values({"tables": tables}, 5)[("outcome", "open")] == set(range(9))
+
+
+def test_suppress_linked_hides_every_table_when_their_shared_total_is_small():
+    linked = suppress_linked({"type": {"a": 3, "b": 0}, "channel": {"x": 1, "y": 2}}, k=5)
+    assert linked == {"type": ({"a": None, "b": None}, None), "channel": ({"x": None, "y": None}, None)}
+
+
+def test_suppress_figures_hide_the_parts_when_the_shared_total_is_small():
+    counts = {key: dict.fromkeys(labels, 0) for key, _title, labels in TABLES}
+    counts["category"]["help"] = counts["channel"]["email"] = counts["outcome"]["open"] = 2
+    tables = suppress_figures(counts, 5)
+    for table in tables.values():
+        assert table["total"] is None
+        assert set(table["values"].values()) == {None}
+
+
+@st.composite
+def period_counts(draw):
+    """The raw counts of a random period: cases with a type, channel, outcome, perhaps a rating and
+    a reply, counted into every table as raw_counts does."""
+    cases = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 4),
+                st.integers(0, 3),
+                st.integers(0, 4),
+                st.integers(-1, 2),
+                st.integers(-1, 1),
+            ),
+            max_size=60,
+        )
+    )
+    counts = {key: dict.fromkeys(labels, 0) for key, _title, labels in TABLES}
+    keys = {key: list(labels) for key, _title, labels in TABLES}
+    for case in cases:
+        for table, index in zip(
+            ("category", "channel", "outcome", "satisfaction", "timeliness"), case, strict=True
+        ):
+            if index >= 0:
+                counts[table][keys[table][index % len(keys[table])]] += 1
+    return counts
+
+
+@settings(max_examples=300, deadline=None)
+@given(period_counts(), st.integers(min_value=2, max_value=10))
+def test_suppress_figures_never_let_a_hidden_count_be_narrowed_below_the_threshold(counts, k):
+    tables = suppress_figures(counts, k)
+    for key, table in tables.items():
+        for value_key, value in counts[key].items():
+            shown = table["values"][value_key]
+            assert shown is None or shown == value
             if 0 < value < k:
-                assert cells[r][c] is None
-            if cells[r][c] is not None:
-                assert cells[r][c] == value
-    assert_no_line_with_one_hidden(cells, row_totals, column_totals, total)
+                assert shown is None
+        assert table["total"] in (None, sum(counts[key].values()))
+    possible = possible_values({"tables": tables}, k)
+    # The true figures are among the solutions the audit finds, and none is pinned down.
+    for (key, name), values in possible.items():
+        truth = sum(counts[key].values()) if name == "total" else counts[key][name]
+        assert truth in values
+    assert narrowed({"tables": tables}, k) == {}
