@@ -72,6 +72,7 @@ class StageLimitChangeViewSet(ModelViewSet):
         return [
             "changed_at",
             "changed_by",
-            "__str__",
+            "category",
+            "priority",
             Column("summary", label=_("Change"), accessor=change_summary),
         ]

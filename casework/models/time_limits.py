@@ -73,6 +73,5 @@ class StageLimitChange(AppendOnly):
         verbose_name_plural = _("time limit changes")
 
     def __str__(self):
-        return (
-            f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_category_display()} / {self.get_priority_display()}"
-        )
+        moment = timezone.localtime(self.changed_at)
+        return f"{moment:%Y-%m-%d %H:%M} {self.get_category_display()} / {self.get_priority_display()}"
