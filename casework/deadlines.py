@@ -114,8 +114,11 @@ def recompute_due_dates(case, limits=None, calendar=None, pauses=None):
     """Set every stage's due date from its start, skipping paused days; then the current stage's.
 
     Bulk callers pass the limits, a calendar covering the dates and the pauses, to save the queries.
+    The stage limits the case was registered under (by its category and priority) win over `limits`.
     """
-    limits = limits or StageLimits.load()
+    from .time_limits import CaseLimits
+
+    limits = CaseLimits(case, limits or StageLimits.load())
     received_on = timezone.localtime(case.received_at).date()
     stage_start = case.stage_started_on
     # Pauses that ended count as skipped days; while a pause is open the dates keep their last values.

@@ -49,10 +49,13 @@ def _model_permissions(model, actions=("add", "change", "delete", "view")):
     return [f"casework.{action}_{model}" for action in actions]
 
 
-# Casework setup in the admin: stage limits and the holiday calendar for supervisors, reply templates
+# Casework setup in the admin: stage limits (with the matrix by category and priority, and its change
+# log to read) and the holiday calendar for supervisors, reply templates
 # for those who write replies, departments and their staff for administrators.
 ROLE_PERMISSIONS[SUPERVISOR] += [
     "casework.change_stagelimits",
+    *_model_permissions("stagelimitrule"),
+    "casework.view_stagelimitchange",
     *_model_permissions("calendarday"),
     *_model_permissions("replytemplate"),
 ]
@@ -60,6 +63,8 @@ ROLE_PERMISSIONS[INTAKE_OFFICER] += _model_permissions("replytemplate", ("add", 
 ROLE_PERMISSIONS[REVIEWER] += _model_permissions("replytemplate", ("add", "change", "view"))
 ROLE_PERMISSIONS[ADMINISTRATOR] += [
     "casework.change_stagelimits",
+    *_model_permissions("stagelimitrule"),
+    "casework.view_stagelimitchange",
     *_model_permissions("department"),
     *_model_permissions("departmentmembership"),
     *_model_permissions("calendarday"),

@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import access, home, roles, urls
 from .models import CalendarDay, Department, DepartmentMembership, ReplyTemplate
+from .time_limit_admin import StageLimitChangeViewSet, StageLimitRuleViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -159,6 +160,8 @@ class CaseworkSetupGroup(ViewSetGroup):
         DepartmentViewSet("departments"),
         DepartmentMembershipViewSet("department_staff"),
         CalendarDayViewSet("calendar"),
+        StageLimitRuleViewSet("time_limits"),
+        StageLimitChangeViewSet("time_limit_changes"),
     )
 
 

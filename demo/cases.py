@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from casework import deadlines, roles, workflow
+from casework import deadlines, roles, time_limits, workflow
 from casework.models import (
     Case,
     Department,
@@ -129,6 +129,7 @@ def load_casework(stdout=None, case_count=200):
     first, last = today - timedelta(days=SYNTHETIC_PAST_DAYS), today + timedelta(days=SYNTHETIC_FUTURE_DAYS)
     deadlines.load_public_holidays(range(first.year, last.year + 1))
     StageLimits.load()
+    time_limits.ensure_default_rules()
     departments = load_departments()
     for category, title, text in REPLY_TEMPLATES:
         ReplyTemplate.objects.get_or_create(category=category, title=title, defaults={"text": text})

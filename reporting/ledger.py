@@ -1,9 +1,10 @@
 """The ledger (臺賬): every open case with its stage, department, handler, deadline and notices;
 with it, the stalled cases and the notification log (failed notifications, or one case's).
 
-Scoped like every back-office listing (access.cases_visible_to), with the citizen's name masked
-unless the user may see the case's personal data; the ledger is exported as CSV or XLSX through
-casework.exports. The views are Wagtail generic views (casework.admin_lists), registered as one
+Scoped like every back-office listing (access.cases_visible_to). The citizen's name is masked on the
+page and in its CSV and XLSX exports (casework.exports) unless a supervisor or manager asks for the
+names (?unmask=1); every page or export then showing names is logged, one access record per case
+shown (access.log_personal_data_access). The views are Wagtail generic views (casework.admin_lists), registered as one
 viewset (LedgerViewSet, "ledger" namespace) from casework.wagtail_hooks.
 """
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 from casework import access, exports, roles
 from casework.admin_lists import (
@@ -39,6 +41,7 @@ from casework.models import (
     Case,
     Department,
     OutboxMessage,
+    PersonalDataAccess,
     SLAState,
     StageLimits,
     SupervisionNotice,
@@ -49,6 +52,22 @@ from casework.models import (
 # the pages go on, and the ledger's CSV and XLSX exports carry every row.
 SCREEN_ROW_LIMIT = 50
 STALLED_DAYS = 14
+
+# Who may ask the ledger for citizens' names: those following cases across departments up to their
+# end (supervision, management). Auditors check the handling, not the people; handlers and intake
+# have the case page for the one citizen they deal with. Both the role and the request are needed:
+# nobody sees the names by default.
+UNMASK_ROLES = (roles.SUPERVISOR, roles.MANAGER)
+UNMASK_PARAM = "unmask"
+
+
+def may_unmask(user):
+    return access.has_role(user, *UNMASK_ROLES)
+
+
+def wants_names(request):
+    """Names only for a permitted role that asked for them; anyone else's ?unmask=1 is ignored."""
+    return request.GET.get(UNMASK_PARAM) == "1" and may_unmask(request.user)
 
 
 # --- The ledger ----------------------------------------------------------------------------------
@@ -127,12 +146,21 @@ def _counted(batch):
         yield case
 
 
-def rows(user, cases):
+def rows(user, cases, *, unmask=False, logged_as=None):
+    """The ledger's rows; with `unmask`, the names of the cases the user may see personal data of,
+    each such case logged (`logged_as` says where) a batch at a time as the rows are made."""
     limits = StageLimits.load()
     calendar = WorkingCalendar(timezone.localdate())
+    shown = []
     for case in _with_notice_counts(cases):
         state = sla_state(case, limits=limits, calendar=calendar)
-        citizen = case.citizen_name if access.can_see_personal_data(user, case) else ""
+        citizen = ""
+        if unmask and access.can_see_personal_data(user, case):
+            citizen = case.citizen_name
+            shown.append(case)
+            if len(shown) == NOTICE_BATCH:
+                _log_names_shown(user, shown, logged_as)
+                shown = []
         yield [
             case.reference,
             case.subject,
@@ -148,6 +176,16 @@ def rows(user, cases):
             case.notice_count,
             citizen or access.mask_name(case.citizen_name),
         ]
+    _log_names_shown(user, shown, logged_as)
+
+
+def _log_names_shown(user, cases, what):
+    """One access record per case whose citizen's name was shown, as access.log_personal_data_access
+    writes them, in one insert."""
+    now = timezone.now()
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(user=user, case=case, accessed_at=now, what=str(what)[:200]) for case in cases
+    )
 
 
 def _local_date(moment):
@@ -170,6 +208,10 @@ class LedgerView(BackOfficeIndexView):
     export_filename = "ledger"
     export_sheet_title = gettext_lazy("Ledger")
 
+    @cached_property
+    def unmask(self):
+        return wants_names(self.request)
+
     def get_base_queryset(self):
         visible = access.cases_visible_to(self.request.user).filter(status__in=OPEN_STATUSES)
         return visible.select_related("department", "handler")
@@ -177,10 +219,46 @@ class LedgerView(BackOfficeIndexView):
     def paginate_queryset(self, queryset, page_size):
         paginator, page, cases, is_paginated = super().paginate_queryset(queryset, page_size)
         cases = list(cases)
-        for case, row in zip(cases, rows(self.request.user, cases), strict=True):
+        page_rows = rows(self.request.user, cases, unmask=self.unmask, logged_as="ledger: citizen names")
+        for case, row in zip(cases, page_rows, strict=True):
             case.ledger_row = row
         page.object_list = cases
         return paginator, page, cases, is_paginated
+
+    @cached_property
+    def header_buttons(self):
+        """Show or hide the names: a link keeping the filters, offered only to the roles allowed."""
+        if not may_unmask(self.request.user):
+            return []
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        if self.unmask:
+            query.pop(UNMASK_PARAM, None)
+            label, icon = _("Hide citizens' names"), "hidden"
+        else:
+            query[UNMASK_PARAM] = "1"
+            label, icon = _("Show citizens' names"), "view"
+        return [HeaderButton(label, url=f"{self.request.path}?{query.urlencode()}", icon_name=icon)]
+
+    def get_filter_hidden(self):
+        return [(UNMASK_PARAM, "1")] if self.unmask else []
+
+    def get_export_url(self, format):
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        if not self.unmask:
+            query.pop(UNMASK_PARAM, None)
+        query[self.export_param] = format
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def get_summary(self, context):
+        summary = super().get_summary(context)
+        if self.unmask:
+            notice = _(
+                "Citizens' names are shown; each case shown is recorded in the personal data access log."
+            )
+            return f"{summary} {notice}" if summary else notice
+        return summary
 
     @cached_property
     def columns(self):
@@ -225,7 +303,12 @@ class LedgerView(BackOfficeIndexView):
         return header()
 
     def get_export_rows(self, queryset):
-        return rows(self.request.user, queryset)
+        return rows(
+            self.request.user,
+            queryset,
+            unmask=self.unmask,
+            logged_as=f"ledger export ({self.export_format}): citizen names",
+        )
 
 
 # --- Stalled cases -------------------------------------------------------------------------------

@@ -51,3 +51,8 @@ from .reporting import (  # noqa: F401
 from .retention import (  # noqa: F401
     DeletionRecord,
 )
+from .time_limits import (  # noqa: F401
+    STAGE_FIELDS,
+    StageLimitChange,
+    StageLimitRule,
+)

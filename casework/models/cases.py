@@ -186,6 +186,10 @@ class Case(models.Model):
     handling_plan_due = models.DateField(_("handling plan due"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    # The stage limits the case was registered under ({field: working days}, StageLimits' fields),
+    # so that later changes to the limits apply to new cases only; empty for cases registered before
+    # the limits were kept, which follow the current settings.
+    stage_limits = models.JSONField(_("stage time limits"), default=dict, blank=True, editable=False)
     # The due date of whatever stage the case is in now, kept for filtering the ledger in SQL.
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     extension_days = models.PositiveSmallIntegerField(_("approved extension (working days)"), default=0)

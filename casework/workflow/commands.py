@@ -173,6 +173,8 @@ def register_case(
 def _open_timeline(step, save):
     case = step.case
     case.stage_started_on = timezone.localtime(case.received_at).date()
+    # Fixed now, by the case's category and priority: a later change of the limits is for new cases.
+    case.stage_limits = step.recorder.stage_limits(case)
     save(case)
     step.event(
         K.REGISTERED,

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from .. import effects
 from ..deadlines import recompute_due_dates
 from ..models import Event, Outcome, Pause
+from ..time_limits import limits_for
 
 
 class Step:
@@ -92,6 +93,9 @@ class DatabaseRecorder:
     def recompute(self, case):
         recompute_due_dates(case)
 
+    def stage_limits(self, case):
+        return limits_for(case.category, case.priority)
+
     def save(self, case):
         recompute_due_dates(case)
         case.save()
@@ -135,6 +139,10 @@ class MemoryRecorder:
 
     def save(self, case):
         self.recompute(case)
+
+    def stage_limits(self, case):
+        # Synthetic cases keep to the settings: their dates are chosen for a deadline state each.
+        return {}
 
     def outcome_recorded(self, case):
         return any(isinstance(row, Outcome) and row.case is case for row in self.rows)

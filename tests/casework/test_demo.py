@@ -3,9 +3,21 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.urls import reverse
 
 from casework import access, deadlines
-from casework.models import CalendarDay, Case, Department, Event, SLAState, Status, Visit
+from casework.models import (
+    CalendarDay,
+    Case,
+    Category,
+    Department,
+    Event,
+    Priority,
+    SLAState,
+    StageLimitRule,
+    Status,
+    Visit,
+)
 from tests.conftest import load_demo
 
 # The demo dates its cases from today, so what it covers must hold on any day of the year.
@@ -78,3 +90,12 @@ def test_generated_cases_are_searchable_with_index_and_the_command_says_how_othe
     assert not Case.objects.filter(search_entry__isnull=False).exists()
     call_command("generate_cases", "20", "--seed", "4", "--index", verbosity=0)
     assert not Case.objects.filter(search_entry__isnull=True).exists()
+
+
+def test_the_demo_has_the_default_time_limit_matrix_for_its_supervisor_to_edit(demo_site, client):
+    StageLimitRule.objects.all().delete()  # as on a database the seed migration never ran on
+    load_demo()
+    rule = StageLimitRule.objects.get()
+    assert (rule.category, rule.priority, rule.screening_days) == (Category.HELP, Priority.URGENT, 1)
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    assert client.get(reverse("time_limits:edit", args=[rule.pk])).status_code == 200

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from casework import roles
-from casework.models import Status, SupervisionNotice
+from casework.models import PersonalDataAccess, Status, SupervisionNotice
 from reporting import ledger
 from tests.factories import CaseFactory, DepartmentFactory, staff
 from tests.helpers import denied
@@ -64,8 +64,8 @@ def test_ledger_lists_only_open_cases_of_the_handlers_department(client, ledger_
     rows = csv_rows(client.get(URL, {"format": "csv"}))
     references = [row[0] for row in rows[1:]]
     assert references == [ledger_world["late"].reference]
-    # The handler's own department: they may see the name.
-    assert rows[1][-1] == "陳美玲" and rows[1][-2] == "2"
+    # Even in their own department the ledger masks the name: the case page is where they see it.
+    assert rows[1][-1] == "陳*玲" and rows[1][-2] == "2"
 
 
 def test_ledger_masks_personal_data_for_the_auditor_in_both_formats(client, ledger_world):
@@ -83,7 +83,7 @@ def test_ledger_masks_personal_data_for_the_auditor_in_both_formats(client, ledg
 
 def test_ledger_xlsx_shows_notices_and_deadline_for_the_supervisor(client, ledger_world):
     client.force_login(ledger_world["supervisor"])
-    rows = xlsx_rows(client.get(URL, {"format": "xlsx", "sla": "overdue"}))
+    rows = xlsx_rows(client.get(URL, {"format": "xlsx", "sla": "overdue", "unmask": "1"}))
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["編號"] == ledger_world["late"].reference and row["承辦部門"] == "環保局"
@@ -206,3 +206,81 @@ def test_ledger_page_repeats_no_column_title(client, ledger_world, language):
     assert len(set(titles)) == len(titles), (language, titles)
     with translation.override(language):
         assert titles == [str(title) for title in ledger.header()]
+
+
+# --- Names masked unless asked for, and every showing of them logged -----------------------------
+
+
+def show_names_label():
+    with translation.override("zh-hant"):
+        return translation.gettext("Show citizens' names").replace("'", "&#x27;")
+
+
+def logged(user):
+    return sorted(PersonalDataAccess.objects.filter(user=user).values_list("case__reference", "what"))
+
+
+def test_the_ledger_masks_names_by_default_even_for_a_supervisor_and_logs_nothing(client, ledger_world):
+    supervisor = ledger_world["supervisor"]
+    client.force_login(supervisor)
+    page = client.get(URL).content.decode()
+    assert "陳*玲" in page and "陳美玲" not in page and "張大同" not in page
+    assert show_names_label() in page  # the supervisor is offered the names
+    for fmt, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        rows = read(client.get(URL, {"format": fmt}))
+        assert {row[-1] for row in rows[1:]} == {"陳*玲", "張*同"}
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_a_supervisor_who_asks_sees_the_names_and_each_case_shown_is_logged(client, ledger_world):
+    supervisor, late, elsewhere = ledger_world["supervisor"], ledger_world["late"], ledger_world["elsewhere"]
+    client.force_login(supervisor)
+    page = client.get(URL, {"unmask": "1"}).content.decode()
+    assert "陳美玲" in page and "張大同" in page and "李四" not in page  # closed cases are not listed
+    assert logged(supervisor) == sorted(
+        [(late.reference, "ledger: citizen names"), (elsewhere.reference, "ledger: citizen names")]
+    )
+    PersonalDataAccess.objects.all()._raw_delete(PersonalDataAccess.objects.db)
+
+    csv_export = csv_rows(client.get(URL, {"format": "csv", "unmask": "1", "department": late.department_id}))
+    assert [row[-1] for row in csv_export[1:]] == ["陳美玲"]
+    assert logged(supervisor) == [(late.reference, "ledger export (csv): citizen names")]
+    PersonalDataAccess.objects.all()._raw_delete(PersonalDataAccess.objects.db)
+
+    xlsx_export = xlsx_rows(client.get(URL, {"format": "xlsx", "unmask": "1"}))
+    assert {row[-1] for row in xlsx_export[1:]} == {"陳美玲", "張大同"}
+    assert logged(supervisor) == sorted(
+        [
+            (late.reference, "ledger export (xlsx): citizen names"),
+            (elsewhere.reference, "ledger export (xlsx): citizen names"),
+        ]
+    )
+
+
+def test_a_manager_may_ask_for_the_names_too(client, ledger_world):
+    manager = staff(roles.MANAGER)
+    client.force_login(manager)
+    rows = csv_rows(client.get(URL, {"format": "csv", "unmask": "1"}))
+    assert {row[-1] for row in rows[1:]} == {"陳美玲", "張大同"}
+    assert len(logged(manager)) == 2
+
+
+@pytest.mark.parametrize("role", ["auditor", "handler", "intake"])
+def test_other_roles_get_masked_names_even_when_they_ask_and_nothing_is_logged(client, ledger_world, role):
+    user = staff(roles.INTAKE_OFFICER) if role == "intake" else ledger_world[role]
+    client.force_login(user)
+    page = client.get(URL, {"unmask": "1"}).content.decode()
+    assert "陳*玲" in page and "陳美玲" not in page
+    assert show_names_label() not in page  # not offered either
+    for fmt, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        rows = read(client.get(URL, {"format": fmt, "unmask": "1"}))
+        assert "陳美玲" not in str(rows) and "陳*玲" in str(rows)
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_names_stay_shown_through_the_filters_and_can_be_hidden_again(client, ledger_world):
+    client.force_login(ledger_world["supervisor"])
+    with translation.override("en"):
+        page = client.get(URL, {"unmask": "1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="unmask" value="1"' in page  # kept when the filter form is sent
+    assert "format=csv&amp;unmask=1" in page or "unmask=1&amp;format=csv" in page
