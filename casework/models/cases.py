@@ -192,6 +192,10 @@ class Case(models.Model):
     requested_extension_days = models.PositiveSmallIntegerField(default=0)
     requested_extension_reason = models.TextField(blank=True)
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    # The stage a case awaiting the citizen's information goes back to when they answer.
+    stage_before_information = models.CharField(
+        _("stage before the information request"), max_length=24, choices=Status.choices, blank=True
+    )
     handling_plan = models.TextField(_("handling plan"), blank=True)
     draft_reply = models.TextField(_("draft reply"), blank=True)
     reviewer_approved = models.BooleanField(default=False)

@@ -38,6 +38,7 @@ from .commands import (
     replay,
     replay_registration,
     reply,
+    request_evidence,
     request_extension,
     request_information,
     reroute,

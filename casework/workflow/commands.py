@@ -350,25 +350,49 @@ def reject(step, reason):
 )
 def request_information(step, request):
     request = _required(request, _("Say what information the citizen should provide."))
+    step.case.stage_before_information = S.RECEIVED
     step.move(S.AWAITING_INFORMATION)
     step.start_pause(request)
     step.event(K.INFORMATION_REQUESTED, request, public=True)
+
+
+# The department may ask while it works the case (000 §四(二)2), before its reply is approved.
+INFORMATION_STAGES = frozenset({S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW})
+
+
+@transition(
+    "request_evidence",
+    _("Ask the citizen for more information or evidence"),
+    states=INFORMATION_STAGES,
+    who=(HANDLER, REVIEWER),
+    form=forms.RequestInformationForm,
+)
+def request_evidence(step, request):
+    request = _required(request, _("Say what information the citizen should provide."))
+    case = step.case
+    case.stage_before_information = case.status
+    # Not step.move: the stage keeps its start, so its due date moves by the paused days only.
+    case.status = S.AWAITING_INFORMATION
+    step.start_pause(request)
+    step.event(K.INFORMATION_REQUESTED, request, public=True, stage=case.stage_before_information)
 
 
 @transition(
     "receive_information",
     _("Record the information received"),
     states={S.AWAITING_INFORMATION},
-    who=SCREENERS,
+    who=(*SCREENERS, HANDLER, REVIEWER),
     form=forms.ReceiveInformationForm,
     citizen=True,
     while_paused=True,
 )
 def receive_information(step, text):
     text = _required(text, _("Record what the citizen provided."))
+    case = step.case
     step.end_pause()
-    # The screening stage goes on where it stopped: its due date moves by the paused days.
-    step.case.status = S.RECEIVED
+    # The stage goes on where it stopped: its due dates move by the paused days.
+    case.status = case.stage_before_information or S.RECEIVED
+    case.stage_before_information = ""
     step.event(K.INFORMATION_RECEIVED, text, public=step.actor is None)
 
 
@@ -730,6 +754,7 @@ def withdraw(step, reason=""):
         reason = _required(reason, _("Tell us why you withdraw your case."))
     if case.is_paused:
         step.end_pause()
+    case.stage_before_information = ""
     step.move(S.WITHDRAWN)
     case.closed_at = step.now
     event = step.event(K.WITHDRAWN, reason, public=True, by_citizen=step.actor is None)
