@@ -18,6 +18,7 @@ from .commands import (
     assign,
     attach_file,
     close,
+    complete_milestone,
     manager_approve,
     manager_return,
     mark_duplicate,

@@ -28,6 +28,7 @@ from ..models import (
     Channel,
     DepartmentMembership,
     Event,
+    Milestone,
     OnlineSubmission,
     Outcome,
     Priority,
@@ -542,6 +543,9 @@ def record_handling_plan(step, plan):
     step.event(K.HANDLING_STARTED, step.for_citizen(gettext_noop("Your case is being handled.")), public=True)
 
 
+NEEDS_REASONS = {Outcome.Adoption.PARTLY, Outcome.Adoption.NOT_ADOPTED}
+IMPLEMENTED = {Outcome.Adoption.ADOPTED, Outcome.Adoption.PARTLY}
+
 OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     "id",
     "case",
@@ -558,7 +562,8 @@ OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     form=forms.OutcomeForm,
     waits_for=(HANDLER,),
 )
-def record_outcome(step, **fields):
+def record_outcome(step, milestones=(), **fields):
+    """`milestones`: the implementation plan's steps of a suggestion, as (what, due date) pairs."""
     unknown = set(fields) - OUTCOME_FIELDS
     if unknown:
         raise TypeError(f"unknown outcome fields: {sorted(unknown)}")
@@ -568,7 +573,17 @@ def record_outcome(step, **fields):
         raise TransitionNotAllowed(_("Fill in: %(fields)s.") % {"fields": labels})
     if fields.get("rectification") and not fields.get("rectification_deadline"):
         raise TransitionNotAllowed(_("Give a deadline for the rectification."))
+    adoption = fields.get("adoption")
+    if adoption in NEEDS_REASONS and not (fields.get("adoption_reasons") or "").strip():
+        raise TransitionNotAllowed(_("Give the reasons the proposer will read for not adopting all of it."))
+    milestones = [(what.strip(), due) for what, due in milestones]
+    if milestones and adoption not in IMPLEMENTED:
+        raise TransitionNotAllowed(_("Only an adopted suggestion has an implementation plan."))
+    if any(not what or due is None for what, due in milestones):
+        raise TransitionNotAllowed(_("Each milestone needs what is to be done and its due date."))
     outcome = step.add(Outcome(case=step.case, recorded_by=step.actor, **fields))
+    for what, due in milestones:
+        step.add(Milestone(outcome=outcome, what=what[:300], due_on=due))
     data = {
         name: str(value)
         for name, value in fields.items()
@@ -576,6 +591,8 @@ def record_outcome(step, **fields):
     }
     if outcome.rectification_deadline:
         data["rectification_deadline"] = outcome.rectification_deadline.isoformat()
+    if milestones:
+        data["milestones"] = [{"what": what, "due_on": due.isoformat()} for what, due in milestones]
     step.event(K.OUTCOME, outcome.characterisation or outcome.help_provided, **data)
 
 
@@ -668,6 +685,36 @@ def reply(step, reply_text=""):
     step.move(S.REPLIED)
     step.case.replied_at = step.now
     step.event(K.REPLIED, text, public=True, channel=step.case.reply_channel)
+
+
+@transition(
+    "complete_milestone",
+    _("Mark an implementation milestone done"),
+    # Implementation follows the reply; the proposer hears of each milestone as it is done.
+    states={S.REPLIED, S.FOLLOWED_UP, S.CLOSED},
+    who=(HANDLER, REVIEWER),
+    form=forms.MilestoneDoneForm,
+    while_paused=True,
+    main=False,
+)
+def complete_milestone(step, milestone, done_on=None, note=""):
+    case = step.case
+    milestone = Milestone.objects.filter(
+        pk=getattr(milestone, "pk", None), outcome__case=case, done_on__isnull=True
+    ).first()
+    if milestone is None:
+        raise TransitionNotAllowed(_("Choose a milestone of this case that is not done yet."))
+    today = timezone.localtime(step.now).date()
+    done_on = done_on or today
+    if done_on > today:
+        raise TransitionNotAllowed(_("A milestone cannot be marked done on a future date."))
+    milestone.done_on = done_on
+    step.add(milestone)
+    step.event(
+        K.MILESTONE_DONE, milestone.what, public=True, milestone=milestone.pk, done_on=done_on.isoformat()
+    )
+    if note:
+        step.event(K.NOTE, note)
 
 
 # --- Follow-up and endings ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from casework import roles, workflow
-from casework.models import Category, Channel, Event, Outcome, Pause, Satisfaction, Status, Visit
+from casework.models import Category, Channel, Event, Milestone, Outcome, Pause, Satisfaction, Status, Visit
 from casework.workflow import TransitionNotAllowed
 from tests.factories import CaseFactory, DepartmentFactory, UserFactory, staff
 
@@ -69,6 +69,7 @@ EXPECTED = {
         {"handler", "reviewer", "supervisor"},
     ),
     "add_note": (set(S), {"intake", "supervisor", "manager", "handler", "reviewer"}),
+    "complete_milestone": ({S.REPLIED, S.FOLLOWED_UP, S.CLOSED}, {"handler", "reviewer"}),
 }
 # Where each action leaves a case, from the first (sorted) of its starting states, as the tests below
 # run it; None: the action records something but leaves the status as it was.
@@ -102,6 +103,7 @@ TARGET = {
     "refuse_extension": None,
     "post_progress": None,
     "add_note": None,
+    "complete_milestone": None,
 }
 ACTOR_KINDS = [
     "intake",
@@ -173,6 +175,9 @@ def case_ready_for(action, status, world):
         case.paused_at = timezone.now()
         case.save()
         Pause.objects.create(case=case, started_at=case.paused_at)
+    if action == "complete_milestone":
+        outcome = Outcome.objects.create(case=case, adoption=Outcome.Adoption.ADOPTED)
+        Milestone.objects.create(outcome=outcome, what="完成人行道拓寬設計", due_on=timezone.localdate())
     if action in {"approve_extension", "refuse_extension"}:
         case.requested_extension_days = 5
         case.requested_extension_reason = "需會同其他機關現場會勘"
@@ -205,6 +210,7 @@ def arguments(action, case, actor, world):
         "request_extension": {"days": 5, "reason": "需會同其他機關會勘"},
         "add_note": {"text": "已電話聯繫民眾"},
         "post_progress": {"text": "已完成現場會勘"},
+        "complete_milestone": {"milestone": Milestone.objects.filter(outcome__case=case).first()},
     }.get(action, {})
 
 
