@@ -402,8 +402,14 @@ class Synthesiser:
                 "measures": "已派員稽查並要求限期改善",
             }
         if case.category == Category.SUGGESTION:
+            adoption = self.rng.choice(list(Outcome.Adoption))
+            if adoption == Outcome.Adoption.NOT_ADOPTED:
+                return {"adoption": adoption, "adoption_reasons": "經評估與現行法規不符，暫不採納"}
             return {
-                "adoption": self.rng.choice(list(Outcome.Adoption)),
+                "adoption": adoption,
+                "adoption_reasons": "受經費限制，先於重點路段試辦"
+                if adoption == Outcome.Adoption.PARTLY
+                else "",
                 "implementation_plan": "納入明年度計畫評估辦理",
             }
         if case.category == Category.HELP:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casework import roles, workflow
 from casework.forms import OutcomeForm
@@ -19,6 +19,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_access")]
 
 A = Outcome.Adoption
 PLAN = [("完成人行道拓寬設計", date(2026, 3, 31)), ("完成施工", date(2026, 6, 30))]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are matched in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -52,7 +59,7 @@ def replied(office, case, **outcome):
 @pytest.mark.parametrize("decision", [A.PARTLY, A.NOT_ADOPTED])
 def test_a_suggestion_not_adopted_in_full_needs_reasons(office, decision):
     case = suggestion(office)
-    with pytest.raises(TransitionNotAllowed, match="reasons|理由"):
+    with pytest.raises(TransitionNotAllowed, match="reasons"):
         workflow.record_outcome(case, office["handler"], adoption=decision, adoption_reasons="  ")
     assert not case.outcomes.exists()
     workflow.record_outcome(
@@ -100,7 +107,7 @@ def test_a_milestone_done_tells_the_proposer(office):
     first = Milestone.objects.get(what="完成人行道拓寬設計")
     with pytest.raises(TransitionNotAllowed):
         workflow.complete_milestone(case, office["other_handler"], first)
-    with pytest.raises(TransitionNotAllowed, match="future|未來"):
+    with pytest.raises(TransitionNotAllowed, match="future"):
         workflow.complete_milestone(case, office["handler"], first, timezone.localdate() + timedelta(days=1))
 
     workflow.complete_milestone(case, office["handler"], first, timezone.localdate())
