@@ -180,3 +180,10 @@ def test_statistics_count_suggestions_by_adoption_per_period(office):
         ("2026-03", 1, 1, 1),
         ("2026-04", 2, 0, 0),
     ]
+
+
+def test_the_demo_has_adopted_suggestions_with_milestones(demo_site):
+    adopted = Outcome.objects.filter(adoption__in=[A.ADOPTED, A.PARTLY])
+    assert adopted.exists()
+    assert all(outcome.milestones.count() == 2 for outcome in adopted)
+    assert not Outcome.objects.filter(adoption__in=[A.PARTLY, A.NOT_ADOPTED], adoption_reasons="").exists()
