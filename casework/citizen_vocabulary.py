@@ -9,7 +9,7 @@ sent to the citizen, even when an event of that kind was flagged public by mista
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Event
+from .models import Category, Event, Milestone, Outcome, Status
 
 K = Event.Kind
 
@@ -75,6 +75,10 @@ CITIZEN_KINDS = {
         pgettext_lazy("citizen event", "Handling resumed"),
         _("Handling of your case has resumed."),
     ),
+    K.MILESTONE_DONE: (
+        pgettext_lazy("citizen event", "Your suggestion: a step carried out"),
+        _("A step in putting your suggestion into practice has been carried out."),
+    ),
     K.EXTENSION_APPROVED: (
         pgettext_lazy("citizen event", "Reply date extended"),
         _("The time we have to reply has been extended."),
@@ -134,3 +138,28 @@ def by_citizen(event):
     if event.kind in CITIZEN_STEPS:
         return True
     return bool(event.data.get("reopen_requested") or event.data.get("by_citizen"))
+
+
+# The decision on a suggestion, as the proposer reads it.
+ADOPTION = {
+    Outcome.Adoption.ADOPTED: _("Your suggestion has been adopted."),
+    Outcome.Adoption.PARTLY: _("Your suggestion has been partly adopted."),
+    Outcome.Adoption.NOT_ADOPTED: _("Your suggestion has not been adopted."),
+}
+# The decision is the department's once the reply has gone out, not while the draft is reviewed.
+DECIDED = frozenset({Status.REPLIED, Status.FOLLOWED_UP, Status.CLOSED})
+
+
+def suggestion_feedback(case):
+    """What the proposer of a suggestion reads about its adoption and implementation, or None."""
+    if case.category != Category.SUGGESTION or case.status not in DECIDED:
+        return None
+    outcome = case.outcomes.exclude(adoption="").first()
+    if outcome is None:
+        return None
+    return {
+        "decision": ADOPTION[outcome.adoption],
+        "reasons": outcome.adoption_reasons,
+        "plan": outcome.implementation_plan,
+        "milestones": list(Milestone.objects.filter(outcome=outcome).values("what", "due_on", "done_on")),
+    }

@@ -142,6 +142,10 @@ def recompute_due_dates(case, limits=None, calendar=None, pauses=None):
 
 
 def current_due_date(case):
+    status = case.status
+    if status == Status.AWAITING_INFORMATION and case.stage_before_information:
+        # Waiting for the citizen during a stage: that stage's date (kept until the clock runs again).
+        status = case.stage_before_information
     return {
         Status.RECEIVED: case.screening_due,
         Status.AWAITING_INFORMATION: case.screening_due,
@@ -153,7 +157,7 @@ def current_due_date(case):
         Status.APPROVED: case.reply_due,
         Status.REPLIED: case.follow_up_due,
         Status.FOLLOWED_UP: case.follow_up_due,
-    }.get(case.status)
+    }.get(status)
 
 
 def sla_state(case, today=None, limits=None, calendar=None):

@@ -16,6 +16,7 @@ from .models import (
     Channel,
     Department,
     DepartmentMembership,
+    Milestone,
     Outcome,
     Priority,
     ReplyTemplate,
@@ -198,7 +199,25 @@ class OutcomeForm(StepForm):
     adoption = forms.ChoiceField(
         label=_("Suggestion adopted"), choices=[("", "—")] + Outcome.Adoption.choices, required=False
     )
-    implementation_plan = text_field(_("Implementation plan"), required=False)
+    adoption_reasons = text_field(
+        _("Reasons"),
+        required=False,
+        help_text=_(
+            "Required when the suggestion is not or only partly adopted. The proposer will read this."
+        ),
+    )
+    implementation_plan = text_field(
+        _("Implementation plan"), required=False, help_text=_("The proposer will read this.")
+    )
+    milestones = forms.CharField(
+        label=_("Milestones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: the due date (YYYY-MM-DD), a space, then what will be done. "
+            "The proposer will see them and hear when each is done."
+        ),
+    )
     help_provided = text_field(_("Help provided"), required=False)
 
     BY_CATEGORY = {
@@ -209,7 +228,7 @@ class OutcomeForm(StepForm):
             "rectification",
             "rectification_deadline",
         ],
-        Category.SUGGESTION: ["adoption", "implementation_plan"],
+        Category.SUGGESTION: ["adoption", "adoption_reasons", "implementation_plan", "milestones"],
         Category.HELP: ["help_provided"],
     }
     REQUIRED = {"characterisation", "measures", "adoption", "help_provided"}
@@ -222,6 +241,39 @@ class OutcomeForm(StepForm):
                 del self.fields[name]
             elif name in self.REQUIRED and self.case.category in self.BY_CATEGORY:
                 self.fields[name].required = True
+
+    def clean_milestones(self):
+        """[(what, due date)] from one line per milestone."""
+        milestones = []
+        for number, line in enumerate((self.cleaned_data.get("milestones") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            day, _space, what = line.strip().partition(" ")
+            try:
+                due = date.fromisoformat(day)
+            except ValueError:
+                due = None
+            if due is None or not what.strip():
+                raise forms.ValidationError(
+                    _("Line %(number)d: write the due date as YYYY-MM-DD, a space, then what will be done.")
+                    % {"number": number}
+                )
+            milestones.append((what.strip(), due))
+        return milestones
+
+
+class MilestoneDoneForm(StepForm):
+    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.none())
+    done_on = forms.DateField(
+        label=_("Done on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = text_field(_("Note (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = Milestone.objects.filter(
+            outcome__case=self.case, done_on__isnull=True
+        )
 
 
 class SatisfactionForm(StepForm):

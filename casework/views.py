@@ -105,7 +105,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "masked": access.masked_citizen(case),
         "events": events,
         "attachments": case.attachments.all(),
-        "outcomes": case.outcomes.all(),
+        "outcomes": case.outcomes.prefetch_related("milestones"),
         "visits": case.visits.all(),
         "pauses": case.pauses.all(),
         "steps": _step_forms(case, request.user, bound),

@@ -402,9 +402,20 @@ class Synthesiser:
                 "measures": "已派員稽查並要求限期改善",
             }
         if case.category == Category.SUGGESTION:
+            adoption = self.rng.choice(list(Outcome.Adoption))
+            if adoption == Outcome.Adoption.NOT_ADOPTED:
+                return {"adoption": adoption, "adoption_reasons": "經評估與現行法規不符，暫不採納"}
+            received = timezone.localtime(case.received_at).date()
+            partly = adoption == Outcome.Adoption.PARTLY
             return {
-                "adoption": self.rng.choice(list(Outcome.Adoption)),
+                "adoption": adoption,
+                "adoption_reasons": "受經費限制，先於重點路段試辦" if partly else "",
                 "implementation_plan": "納入明年度計畫評估辦理",
+                # A tuple: the replay looks arguments up among its placeholders.
+                "milestones": (
+                    ("完成規劃設計", received + timedelta(days=60)),
+                    ("完成施工並開放使用", received + timedelta(days=180)),
+                ),
             }
         if case.category == Category.HELP:
             return {"help_provided": "已轉介社工訪視並提供急難救助"}

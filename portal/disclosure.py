@@ -45,7 +45,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from casework.exports import spreadsheet_response
-from casework.models import Case, Category, Channel, Satisfaction
+from casework.models import Case, Category, Channel, Outcome, Satisfaction
 from reporting.charts import bar_chart
 
 from .cache import CachedPageMixin
@@ -128,6 +128,7 @@ TABLES = [
     ("outcome", _("Appeals by outcome"), OUTCOME_LABELS),
     ("satisfaction", _("Citizens' satisfaction with the reply"), dict(Satisfaction.choices)),
     ("timeliness", _("Replies within the time limit"), TIMELINESS_LABELS),
+    ("adoption", _("Suggestions by adoption decision"), dict(Outcome.Adoption.choices)),
 ]
 
 
@@ -160,6 +161,15 @@ def raw_counts(start, end):
     ):
         on_time = timezone.localtime(replied_at).date() <= reply_due
         counts["timeliness"]["on_time" if on_time else "late"] += 1
+    # Each suggestion counts once, by the decision of its latest outcome.
+    decisions = {}
+    outcomes = Outcome.objects.filter(case__in=cases.filter(category=Category.SUGGESTION)).exclude(
+        adoption=""
+    )
+    for case_id, decision in outcomes.order_by("recorded_at", "pk").values_list("case_id", "adoption"):
+        decisions[case_id] = decision
+    for decision in decisions.values():
+        counts["adoption"][decision] += 1
     return counts
 
 

@@ -20,7 +20,7 @@ from wagtail.admin.menu import MenuItem
 
 from casework import access, exports, roles
 from casework.forms import DATE_LIMITS
-from casework.models import Category, Channel, Department, Status
+from casework.models import Category, Channel, Department, Outcome, Status
 
 from . import assessment, statistics, topics
 from .charts import bar_chart, line_chart
@@ -167,6 +167,11 @@ def dashboard(request):
             [(names.get(pk, _("Not routed yet")), n) for pk, n in figures["by_department"].items()],
         ),
         (
+            "adoption",
+            _("Suggestions by adoption decision"),
+            [(str(label), figures["adoption"][measure]) for measure, label in ADOPTION_LABELS.items()],
+        ),
+        (
             "topics",
             _("Hot topics (cases mentioning the term)"),
             [(topics.in_reader_script(term), n) for term, n in figures["hot_topics"]],
@@ -197,10 +202,21 @@ def dashboard(request):
             (_("Satisfied or basically satisfied"), _percent(figures["satisfaction"]["rate"])),
             (_("Reopened after the reply"), _percent(figures["reopen_rate"])),
             (_("Re-routed"), _percent(figures["reroute_rate"])),
+            (_("Suggestions adopted in whole or in part"), _percent(figures["adoption"]["rate"])),
+        ],
+        "adoption_by_period": [
+            (str(period)[:10], *counts) for period, *counts in figures["adoption_by_period"]
         ],
         "handling": figures["handling_time"],
     }
     return render(request, "reporting/dashboard.html", context)
+
+
+ADOPTION_LABELS = {
+    "adopted": Outcome.Adoption.ADOPTED.label,
+    "partly_adopted": Outcome.Adoption.PARTLY.label,
+    "not_adopted": Outcome.Adoption.NOT_ADOPTED.label,
+}
 
 
 def period_errors(form):

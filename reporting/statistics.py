@@ -27,6 +27,7 @@ from casework.models import (
     DailyCaseStatistic,
     DailyTopicStatistic,
     Event,
+    Outcome,
     Satisfaction,
     Status,
 )
@@ -44,6 +45,13 @@ STAGES = [
     ("follow_up", _("Follow-up"), "follow_up_due", (K.SATISFACTION,)),
 ]
 STAGE_EVENT_KINDS = {kind for _n, _l, _f, kinds in STAGES if kinds for kind in kinds}
+
+# Roll-up measure -> the adoption decision it counts.
+ADOPTION_MEASURES = {
+    "adopted": Outcome.Adoption.ADOPTED,
+    "partly_adopted": Outcome.Adoption.PARTLY,
+    "not_adopted": Outcome.Adoption.NOT_ADOPTED,
+}
 
 GRAINS = {"day": None, "week": TruncWeek, "month": TruncMonth}
 
@@ -88,7 +96,13 @@ def case_facts(cases):
     )
     done = defaultdict(dict)  # case pk -> stage event kind -> first day
     rerouted = set()
+    adoption = {}  # suggestion pk -> the decision of its latest outcome
     ids = [case["pk"] for case in cases]
+    suggestions = [case["pk"] for case in cases if case["category"] == Category.SUGGESTION]
+    for start in range(0, len(suggestions), 900):
+        outcomes = Outcome.objects.filter(case_id__in=suggestions[start : start + 900]).exclude(adoption="")
+        for case_id, decision in outcomes.order_by("recorded_at", "pk").values_list("case_id", "adoption"):
+            adoption[case_id] = decision
     for start in range(0, len(ids), 900):  # SQLite allows only so many query parameters
         events = Event.objects.filter(
             case_id__in=ids[start : start + 900], kind__in=STAGE_EVENT_KINDS | {K.REROUTED}
@@ -118,6 +132,10 @@ def case_facts(cases):
             "satisfied": int(case["satisfaction"] == Satisfaction.SATISFIED),
             "basically_satisfied": int(case["satisfaction"] == Satisfaction.BASICALLY_SATISFIED),
             "dissatisfied": int(case["satisfaction"] == Satisfaction.DISSATISFIED),
+            **{
+                measure: int(adoption.get(case["pk"]) == decision)
+                for measure, decision in ADOPTION_MEASURES.items()
+            },
         }
         for name, _label, due_field, kinds in STAGES:
             if kinds is None:
@@ -360,6 +378,31 @@ def reroute_rate(rows, sums=None):
     return _rate(sums["rerouted"] or 0, routed)
 
 
+def adoption(rows, sums=None):
+    """Suggestions by adoption decision: {measure: count}, with the share adopted in whole or part."""
+    sums = sums or totals(rows)
+    counts = {measure: sums[measure] or 0 for measure in ADOPTION_MEASURES}
+    decided = sum(counts.values())
+    return {
+        **counts,
+        "decided": decided,
+        "rate": _rate(counts["adopted"] + counts["partly_adopted"], decided),
+    }
+
+
+def adoption_by_period(rows, grain="month"):
+    """[(period, adopted, partly adopted, not adopted)] of the suggestions received in each period."""
+    trunc = GRAINS[grain]
+    period = F("day") if trunc is None else trunc("day")
+    return list(
+        rows.filter(category=Category.SUGGESTION)
+        .annotate(period=period)
+        .values_list("period")
+        .annotate(*(Sum(measure) for measure in ADOPTION_MEASURES))
+        .order_by("period")
+    )
+
+
 def hot_topics(start, end, departments=None, limit=10):
     """[(term, cases)] most used in the subjects of the period's cases, most first; terms folded
     (topics.in_reader_script shows them). Stop words are left out here too, so that days counted
@@ -403,6 +446,8 @@ def dashboard_figures(start, end, departments=None, grain="month"):
         "satisfaction": satisfaction(rows, sums),
         "reopen_rate": reopen_rate(rows, sums),
         "reroute_rate": reroute_rate(rows, sums),
+        "adoption": adoption(rows, sums),
+        "adoption_by_period": adoption_by_period(rows, grain),
         "hot_topics": hot_topics(start, end, departments),
         "trend": trend(rows, grain),
     }

@@ -9,6 +9,7 @@ from .cases import (  # noqa: F401
     Attachment,
     Case,
     Event,
+    Milestone,
     OnlineSubmission,
     Outcome,
     Pause,

@@ -196,6 +196,10 @@ class Case(models.Model):
     requested_extension_days = models.PositiveSmallIntegerField(default=0)
     requested_extension_reason = models.TextField(blank=True)
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    # The stage a case awaiting the citizen's information goes back to when they answer.
+    stage_before_information = models.CharField(
+        _("stage before the information request"), max_length=24, choices=Status.choices, blank=True
+    )
     handling_plan = models.TextField(_("handling plan"), blank=True)
     draft_reply = models.TextField(_("draft reply"), blank=True)
     reviewer_approved = models.BooleanField(default=False)
@@ -366,6 +370,7 @@ class Event(AppendOnly):
         NOTE = "note", pgettext_lazy("case event", "Internal note")
         PROGRESS = "progress", pgettext_lazy("case event", "Progress update")
         ACCESS_CODE_REISSUED = "access_code_reissued", pgettext_lazy("case event", "Access code reissued")
+        MILESTONE_DONE = "milestone_done", pgettext_lazy("case event", "Implementation milestone completed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -473,6 +478,8 @@ class Outcome(models.Model):
     rectification = models.TextField(_("rectification required"), blank=True)
     rectification_deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     adoption = models.CharField(_("suggestion adopted"), max_length=12, choices=Adoption.choices, blank=True)
+    # Shown to the proposer with the decision (measures §四(二)3), like the plan and its milestones.
+    adoption_reasons = models.TextField(_("reasons for the adoption decision"), blank=True)
     implementation_plan = models.TextField(_("implementation plan"), blank=True)
     help_provided = models.TextField(_("help provided"), blank=True)
     recorded_by = models.ForeignKey(
@@ -487,6 +494,23 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.recorded_at:%Y-%m-%d}"
+
+
+class Milestone(models.Model):
+    """A step of an adopted suggestion's implementation plan, followed until it is done."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="milestones")
+    what = models.CharField(_("what"), max_length=300)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("implementation milestone")
+        verbose_name_plural = _("implementation milestones")
+
+    def __str__(self):
+        return f"{self.due_on} {self.what}"
 
 
 class Visit(models.Model):

@@ -40,6 +40,10 @@ class DailyCaseStatistic(models.Model):
     reply_on_time = models.PositiveIntegerField(default=0)
     follow_up_done = models.PositiveIntegerField(default=0)
     follow_up_on_time = models.PositiveIntegerField(default=0)
+    # Suggestions by the adoption decision of their latest outcome.
+    adopted = models.PositiveIntegerField(default=0)
+    partly_adopted = models.PositiveIntegerField(default=0)
+    not_adopted = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

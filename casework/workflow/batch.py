@@ -8,7 +8,7 @@ import json
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Case, Event, Outcome, Pause, ReferenceSequence
+from ..models import Case, Event, Milestone, Outcome, Pause, ReferenceSequence
 
 
 def save_batch(built):
@@ -34,10 +34,16 @@ def save_batch(built):
         Case.objects.bulk_update([case for case, _original in merged], ["duplicate_of"])
         events = [event for _case, recorder in built for event in recorder.events]
         rows = [row for _case, recorder in built for row in recorder.rows]
+        milestones = [row for row in rows if isinstance(row, Milestone)]
+        rows = [row for row in rows if not isinstance(row, Milestone)]
         for row in rows:
             row.case_id = row.case.pk
         save_events(events)
         Outcome.objects.bulk_create([row for row in rows if isinstance(row, Outcome)])
+        # An implementation plan's milestones belong to an outcome, which has its id only now.
+        for milestone in milestones:
+            milestone.outcome_id = milestone.outcome.pk
+        Milestone.objects.bulk_create(milestones)
         Pause.objects.bulk_create([row for row in rows if isinstance(row, Pause)])
     return len(built)
 

@@ -28,6 +28,7 @@ from ..models import (
     Channel,
     DepartmentMembership,
     Event,
+    Milestone,
     OnlineSubmission,
     Outcome,
     Priority,
@@ -353,25 +354,49 @@ def reject(step, reason):
 )
 def request_information(step, request):
     request = _required(request, _("Say what information the citizen should provide."))
+    step.case.stage_before_information = S.RECEIVED
     step.move(S.AWAITING_INFORMATION)
     step.start_pause(request)
     step.event(K.INFORMATION_REQUESTED, request, public=True)
+
+
+# The department may ask while it works the case (000 §四(二)2), before its reply is approved.
+INFORMATION_STAGES = frozenset({S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW})
+
+
+@transition(
+    "request_evidence",
+    _("Ask the citizen for more information or evidence"),
+    states=INFORMATION_STAGES,
+    who=(HANDLER, REVIEWER),
+    form=forms.RequestInformationForm,
+)
+def request_evidence(step, request):
+    request = _required(request, _("Say what information the citizen should provide."))
+    case = step.case
+    case.stage_before_information = case.status
+    # Not step.move: the stage keeps its start, so its due date moves by the paused days only.
+    case.status = S.AWAITING_INFORMATION
+    step.start_pause(request)
+    step.event(K.INFORMATION_REQUESTED, request, public=True, stage=case.stage_before_information)
 
 
 @transition(
     "receive_information",
     _("Record the information received"),
     states={S.AWAITING_INFORMATION},
-    who=SCREENERS,
+    who=(*SCREENERS, HANDLER, REVIEWER),
     form=forms.ReceiveInformationForm,
     citizen=True,
     while_paused=True,
 )
 def receive_information(step, text):
     text = _required(text, _("Record what the citizen provided."))
+    case = step.case
     step.end_pause()
-    # The screening stage goes on where it stopped: its due date moves by the paused days.
-    step.case.status = S.RECEIVED
+    # The stage goes on where it stopped: its due dates move by the paused days.
+    case.status = case.stage_before_information or S.RECEIVED
+    case.stage_before_information = ""
     step.event(K.INFORMATION_RECEIVED, text, public=step.actor is None)
 
 
@@ -521,6 +546,9 @@ def record_handling_plan(step, plan):
     step.event(K.HANDLING_STARTED, step.for_citizen(gettext_noop("Your case is being handled.")), public=True)
 
 
+NEEDS_REASONS = {Outcome.Adoption.PARTLY, Outcome.Adoption.NOT_ADOPTED}
+IMPLEMENTED = {Outcome.Adoption.ADOPTED, Outcome.Adoption.PARTLY}
+
 OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     "id",
     "case",
@@ -537,7 +565,8 @@ OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     form=forms.OutcomeForm,
     waits_for=(HANDLER,),
 )
-def record_outcome(step, **fields):
+def record_outcome(step, milestones=(), **fields):
+    """`milestones`: the implementation plan's steps of a suggestion, as (what, due date) pairs."""
     unknown = set(fields) - OUTCOME_FIELDS
     if unknown:
         raise TypeError(f"unknown outcome fields: {sorted(unknown)}")
@@ -547,7 +576,17 @@ def record_outcome(step, **fields):
         raise TransitionNotAllowed(_("Fill in: %(fields)s.") % {"fields": labels})
     if fields.get("rectification") and not fields.get("rectification_deadline"):
         raise TransitionNotAllowed(_("Give a deadline for the rectification."))
+    adoption = fields.get("adoption")
+    if adoption in NEEDS_REASONS and not (fields.get("adoption_reasons") or "").strip():
+        raise TransitionNotAllowed(_("Give the reasons the proposer will read for not adopting all of it."))
+    milestones = [(what.strip(), due) for what, due in milestones]
+    if milestones and adoption not in IMPLEMENTED:
+        raise TransitionNotAllowed(_("Only an adopted suggestion has an implementation plan."))
+    if any(not what or due is None for what, due in milestones):
+        raise TransitionNotAllowed(_("Each milestone needs what is to be done and its due date."))
     outcome = step.add(Outcome(case=step.case, recorded_by=step.actor, **fields))
+    for what, due in milestones:
+        step.add(Milestone(outcome=outcome, what=what[:300], due_on=due))
     data = {
         name: str(value)
         for name, value in fields.items()
@@ -555,6 +594,8 @@ def record_outcome(step, **fields):
     }
     if outcome.rectification_deadline:
         data["rectification_deadline"] = outcome.rectification_deadline.isoformat()
+    if milestones:
+        data["milestones"] = [{"what": what, "due_on": due.isoformat()} for what, due in milestones]
     step.event(K.OUTCOME, outcome.characterisation or outcome.help_provided, **data)
 
 
@@ -649,6 +690,36 @@ def reply(step, reply_text=""):
     step.event(K.REPLIED, text, public=True, channel=step.case.reply_channel)
 
 
+@transition(
+    "complete_milestone",
+    _("Mark an implementation milestone done"),
+    # Implementation follows the reply; the proposer hears of each milestone as it is done.
+    states={S.REPLIED, S.FOLLOWED_UP, S.CLOSED},
+    who=(HANDLER, REVIEWER),
+    form=forms.MilestoneDoneForm,
+    while_paused=True,
+    main=False,
+)
+def complete_milestone(step, milestone, done_on=None, note=""):
+    case = step.case
+    milestone = Milestone.objects.filter(
+        pk=getattr(milestone, "pk", None), outcome__case=case, done_on__isnull=True
+    ).first()
+    if milestone is None:
+        raise TransitionNotAllowed(_("Choose a milestone of this case that is not done yet."))
+    today = timezone.localtime(step.now).date()
+    done_on = done_on or today
+    if done_on > today:
+        raise TransitionNotAllowed(_("A milestone cannot be marked done on a future date."))
+    milestone.done_on = done_on
+    step.add(milestone)
+    step.event(
+        K.MILESTONE_DONE, milestone.what, public=True, milestone=milestone.pk, done_on=done_on.isoformat()
+    )
+    if note:
+        step.event(K.NOTE, note)
+
+
 # --- Follow-up and endings ---------------------------------------------------------------------
 
 
@@ -734,6 +805,7 @@ def withdraw(step, reason=""):
         reason = _required(reason, _("Tell us why you withdraw your case."))
     if case.is_paused:
         step.end_pause()
+    case.stage_before_information = ""
     step.move(S.WITHDRAWN)
     case.closed_at = step.now
     event = step.event(K.WITHDRAWN, reason, public=True, by_citizen=step.actor is None)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, roles
 from ..deadlines import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS  # noqa: F401 (part of the rules)
-from ..models import OPEN_STATUSES, Category, DepartmentMembership, Status
+from ..models import OPEN_STATUSES, Category, DepartmentMembership, Milestone, Status
 
 S = Status
 # Who acts: three office-wide roles, and two that act only on their own department's cases.
@@ -106,9 +106,15 @@ def _extra_refusal(action, case, outcome_recorded):
         return _("The clock is already paused.")
     if action == "resume" and not case.is_paused:
         return _("The clock is not paused.")
+    if action == "complete_milestone" and not _open_milestones(case):
+        return _("No milestone of the implementation plan is waiting.")
     if action == "submit_for_review" and case.category in OUTCOME_REQUIRED and not outcome_recorded(case):
         return _("Record the outcome before submitting the draft reply.")
     return None
+
+
+def _open_milestones(case):
+    return case.pk is not None and Milestone.objects.filter(outcome__case=case, done_on__isnull=True).exists()
 
 
 def _outcome_saved(case):

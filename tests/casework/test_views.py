@@ -410,3 +410,18 @@ def test_every_back_office_page_opens_for_the_intake_officer(client, world):
         reverse("casework:case_registered", args=[case.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_handler_asks_the_citizen_from_the_case_page(client, world):
+    case = world["mine"]
+    action = reverse("casework:case_action", args=[case.pk, "request_evidence"])
+    client.force_login(world["handler"])
+    assert action in client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    empty = client.post(action, {"request_evidence-request": ""})
+    assert empty.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.ROUTED
+    client.post(action, {"request_evidence-request": "請提供現場照片。"})
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_INFORMATION and case.is_paused
+    assert case.events.get(kind=Event.Kind.INFORMATION_REQUESTED).text == "請提供現場照片。"

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from casework import roles, workflow
-from casework.models import Category, Channel, Event, Outcome, Pause, Satisfaction, Status, Visit
+from casework.models import Category, Channel, Event, Milestone, Outcome, Pause, Satisfaction, Status, Visit
 from casework.workflow import TransitionNotAllowed
 from tests.factories import CaseFactory, DepartmentFactory, UserFactory, staff
 
@@ -22,7 +22,8 @@ EXPECTED = {
     "accept": ({S.RECEIVED}, {"intake", "supervisor"}),
     "reject": ({S.RECEIVED}, {"intake", "supervisor"}),
     "request_information": ({S.RECEIVED}, {"intake", "supervisor"}),
-    "receive_information": ({S.AWAITING_INFORMATION}, {"intake", "supervisor"}),
+    "request_evidence": ({S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW}, {"handler", "reviewer"}),
+    "receive_information": ({S.AWAITING_INFORMATION}, {"intake", "supervisor", "handler", "reviewer"}),
     "mark_duplicate": ({S.RECEIVED, S.ACCEPTED}, {"intake", "supervisor"}),
     "answer_directly": ({S.RECEIVED, S.ACCEPTED}, {"intake"}),
     "route": ({S.ACCEPTED}, {"intake", "supervisor"}),
@@ -68,6 +69,7 @@ EXPECTED = {
         {"handler", "reviewer", "supervisor"},
     ),
     "add_note": (set(S), {"intake", "supervisor", "manager", "handler", "reviewer"}),
+    "complete_milestone": ({S.REPLIED, S.FOLLOWED_UP, S.CLOSED}, {"handler", "reviewer"}),
 }
 # Where each action leaves a case, from the first (sorted) of its starting states, as the tests below
 # run it; None: the action records something but leaves the status as it was.
@@ -75,6 +77,7 @@ TARGET = {
     "accept": S.ACCEPTED,
     "reject": S.REJECTED,
     "request_information": S.AWAITING_INFORMATION,
+    "request_evidence": S.AWAITING_INFORMATION,
     "receive_information": S.RECEIVED,
     "mark_duplicate": S.DUPLICATE,
     "answer_directly": S.REPLIED,
@@ -100,6 +103,7 @@ TARGET = {
     "refuse_extension": None,
     "post_progress": None,
     "add_note": None,
+    "complete_milestone": None,
 }
 ACTOR_KINDS = [
     "intake",
@@ -171,6 +175,9 @@ def case_ready_for(action, status, world):
         case.paused_at = timezone.now()
         case.save()
         Pause.objects.create(case=case, started_at=case.paused_at)
+    if action == "complete_milestone":
+        outcome = Outcome.objects.create(case=case, adoption=Outcome.Adoption.ADOPTED)
+        Milestone.objects.create(outcome=outcome, what="完成人行道拓寬設計", due_on=timezone.localdate())
     if action in {"approve_extension", "refuse_extension"}:
         case.requested_extension_days = 5
         case.requested_extension_reason = "需會同其他機關現場會勘"
@@ -183,6 +190,7 @@ def arguments(action, case, actor, world):
     return {
         "reject": {"reason": "非本機關職權範圍"},
         "request_information": {"request": "請提供路燈編號"},
+        "request_evidence": {"request": "請提供現場照片"},
         "receive_information": {"text": "路燈編號 A-123"},
         "mark_duplicate": {"original": CaseFactory()},
         "answer_directly": {"reply_text": "受理時間為週一至週五。"},
@@ -202,6 +210,7 @@ def arguments(action, case, actor, world):
         "request_extension": {"days": 5, "reason": "需會同其他機關會勘"},
         "add_note": {"text": "已電話聯繫民眾"},
         "post_progress": {"text": "已完成現場會勘"},
+        "complete_milestone": {"milestone": Milestone.objects.filter(outcome__case=case).first()},
     }.get(action, {})
 
 

@@ -230,3 +230,28 @@ def test_disclosure_republished_for_another_period_does_not_take_a_translations_
     report.refresh_from_db()
     assert report.figures["period"] == ["2020-01-01", "2020-06-30"]
     assert report.figures["tables"]["category"]["total"] == 22
+
+
+def test_disclosure_counts_suggestions_by_adoption_with_small_counts_hidden(db):
+    from casework.models import Outcome
+    from portal.disclosure import disclosure_figures
+
+    decisions = (
+        [Outcome.Adoption.ADOPTED] * 6 + [Outcome.Adoption.PARTLY] * 7 + [Outcome.Adoption.NOT_ADOPTED]
+    )
+    for i, decision in enumerate(decisions):
+        case = CaseFactory(category=Category.SUGGESTION, status=Status.CLOSED, received_at=received(1, 1 + i))
+        if i == 0:
+            # An earlier decision, replaced: each suggestion counts once, by its latest.
+            Outcome.objects.create(
+                case=case, adoption=Outcome.Adoption.NOT_ADOPTED, recorded_at=received(1, 1)
+            )
+        Outcome.objects.create(case=case, adoption=decision, recorded_at=received(3, 1))
+    # Outside the period: not counted.
+    outside = CaseFactory(category=Category.SUGGESTION, received_at=received(5, 1))
+    Outcome.objects.create(case=outside, adoption=Outcome.Adoption.ADOPTED)
+
+    table = disclosure_figures(date(2020, 1, 1), date(2020, 3, 31))["tables"]["adoption"]
+    # The single "not adopted" is hidden, and the next smallest with it, so the total gives neither.
+    assert table["values"] == {"adopted": None, "partly": 7, "not_adopted": None}
+    assert table["total"] == 14
