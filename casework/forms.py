@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .deadlines import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS, filter_by_sla
+from .escalation import response_due
 from .models import (
     Category,
     Channel,
@@ -240,6 +241,54 @@ class ExtensionForm(StepForm):
         label=_("Extra working days"), min_value=MIN_EXTENSION_DAYS, max_value=MAX_EXTENSION_DAYS
     )
     reason = text_field(_("Reason"))
+
+
+class SupervisionNoticeForm(StepForm):
+    reason = text_field(_("Reason"), help_text=_("What the department must do; staff only."))
+    respond_by = forms.DateField(
+        label=_("Answer required by"),
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respond_by"].initial = response_due()
+
+    def clean_respond_by(self):
+        respond_by = self.cleaned_data["respond_by"]
+        if respond_by <= timezone.localdate():
+            raise forms.ValidationError(_("The response date must be after today."))
+        return respond_by
+
+
+class SupervisionResponseForm(StepForm):
+    notice = forms.ModelChoiceField(label=_("Supervision notice"), queryset=None, empty_label=None)
+    progress = text_field(_("Progress made"))
+    expected_completion = forms.DateField(
+        label=_("Expected completion"),
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["notice"]
+        field.queryset = self.case.supervision_notices.filter(answered_at__isnull=True).order_by("issued_at")
+        field.label_from_instance = self.notice_label
+
+    @staticmethod
+    def notice_label(notice):
+        return _("Issued %(issued)s, answer by %(date)s") % {
+            "issued": timezone.localtime(notice.issued_at).date().isoformat(),
+            "date": notice.respond_by.isoformat() if notice.respond_by else "—",
+        }
+
+    def clean_expected_completion(self):
+        expected = self.cleaned_data["expected_completion"]
+        if expected < timezone.localdate():
+            raise forms.ValidationError(_("The expected completion date cannot be in the past."))
+        return expected
 
 
 # --- Registration ------------------------------------------------------------------------------
