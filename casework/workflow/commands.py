@@ -12,6 +12,7 @@ Steps write through a Step (steps.py), so that synthetic cases replay the same s
 """
 
 import functools
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -240,6 +241,14 @@ def note_tracking_paused(case, failures, minutes):
     return step.event(K.NOTE, text)
 
 
+def _round_moment(today):
+    """When a round on `today` issues its notices: now, or for a round catching up on an earlier day
+    (the demo's history of rounds), that day's morning."""
+    if today is None or today >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(today, time(9)))
+
+
 @command
 def record_supervision_notice(case, *, stage, level, text, recipients, today=None):
     """A supervision notice of the round for this stage and level, once: the notice (to be answered
@@ -253,6 +262,7 @@ def record_supervision_notice(case, *, stage, level, text, recipients, today=Non
                 level=level,
                 department=case.department,
                 text=text,
+                issued_at=_round_moment(today),
                 respond_by=escalation.response_due(today),
             )
     except IntegrityError:
@@ -296,7 +306,7 @@ def escalate_supervision_notice(notice, escalations, today=None):
                 text=text,
             )
     notice.escalations = escalations
-    notice.escalated_at = step.now
+    notice.escalated_at = _round_moment(today)
     notice.save(update_fields=["escalations", "escalated_at"])
     return notice
 

@@ -78,3 +78,25 @@ def test_generated_cases_are_searchable_with_index_and_the_command_says_how_othe
     assert not Case.objects.filter(search_entry__isnull=False).exists()
     call_command("generate_cases", "20", "--seed", "4", "--index", verbosity=0)
     assert not Case.objects.filter(search_entry__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_supervision_notices_answered_late_escalated_and_by_hand(demo_site):
+    from casework.models import SupervisionNotice
+
+    notices = SupervisionNotice.objects.all()
+    assert notices.filter(issued_by__isnull=True).count() >= 3  # the rounds'
+    assert notices.filter(issued_by__username="supervisor", answered_at__isnull=True).exists()
+    assert notices.filter(answered_late=True, answered_by__username="handler").exists()
+    assert notices.filter(answered_late=False, answered_at__isnull=False).exists()
+    assert notices.filter(escalations__gt=0).exists()
+    # A case not routed yet is supervised through intake and the supervisors, never a "handler".
+    from casework.models import OutboxMessage
+
+    unrouted = OutboxMessage.objects.filter(
+        template__startswith="supervision", case__department__isnull=True
+    ).values_list("user__username", flat=True)
+    assert {"intake", "supervisor"} <= set(unrouted) <= {"intake", "supervisor", "manager"}
+    count = notices.count()
+    load_demo()
+    assert SupervisionNotice.objects.count() == count
