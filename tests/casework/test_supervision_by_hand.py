@@ -1,6 +1,7 @@
 """Supervision by hand (督辦): a supervisor's notice, the department's answer on time or late, and the
 escalation of notices left unanswered, to real people of the responsible department."""
 
+import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -247,3 +248,13 @@ def test_the_rounds_notices_ask_for_an_answer_and_escalate_the_same_way(office):
     supervision.run(date(2026, 3, 14))
     notice.refresh_from_db()
     assert notice.escalations == 1
+
+
+def test_the_supervise_command_runs_the_round_without_a_broker(office):
+    from django.core.management import call_command
+
+    due = TODAY - timedelta(days=1)
+    case = routed_case(office, status=Status.ROUTED, handling_plan_due=due, due_date=due)
+    call_command("supervise", stdout=io.StringIO())
+    call_command("supervise", stdout=io.StringIO())
+    assert SupervisionNotice.objects.filter(case=case).count() == 1
