@@ -640,17 +640,6 @@ class AccessRecordInspectView(BackOfficeInspectView):
 # --- Supervision notices -------------------------------------------------------------------------
 
 
-def notice_state(notice, today=None):
-    """Where a notice stands, as the list's filters name it."""
-    if notice.answered_at is not None:
-        return _("Answered late") if notice.answered_late else _("Answered")
-    if not notice.case.is_open:
-        return _("Case closed unanswered")
-    if notice.is_overdue(today):
-        return _("Overdue (no answer by the date)")
-    return _("Waiting for an answer")
-
-
 def notice_row(notice):
     """One notice as the list and its exports show it: no personal data of the citizen."""
     return {
@@ -661,7 +650,7 @@ def notice_row(notice):
         "level": notice.level,
         "text": notice.text,
         "respond_by": notice.respond_by.isoformat() if notice.respond_by else "",
-        "state": notice_state(notice),
+        "state": notice.state_label(),
         "escalations": notice.escalations,
         "answered_at": local_time(notice.answered_at),
         "answered_by": staff_name(notice.answered_by),

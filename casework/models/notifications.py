@@ -126,3 +126,13 @@ class SupervisionNotice(models.Model):
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return not self.is_answered and self.respond_by is not None and self.respond_by < today
+
+    def state_label(self, today=None):
+        """Where the notice stands, as the notice list's filters name it."""
+        if self.is_answered:
+            return _("Answered late") if self.answered_late else _("Answered")
+        if not self.case.is_open:
+            return _("Case closed unanswered")
+        if self.is_overdue(today):
+            return _("Overdue (no answer by the date)")
+        return _("Waiting for an answer")

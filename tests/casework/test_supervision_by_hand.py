@@ -258,3 +258,20 @@ def test_the_supervise_command_runs_the_round_without_a_broker(office):
     call_command("supervise", stdout=io.StringIO())
     call_command("supervise", stdout=io.StringIO())
     assert SupervisionNotice.objects.filter(case=case).count() == 1
+
+
+def test_the_case_page_shows_each_notice_and_its_answer(client, office):
+    case = routed_case(office)
+    notice = issue(office, case)
+    with time_machine.travel(NOW + timedelta(days=7), tick=False):
+        workflow.respond_to_supervision(
+            case,
+            office["handler"],
+            notice=notice,
+            progress="Crew on site",
+            expected_completion=date(2026, 3, 27),
+        )
+        client.force_login(office["supervisor"])
+        page = client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    assert "Crew on site" in page and "2026-03-27" in page
+    assert str(SupervisionNotice.objects.get().state_label()) in page
