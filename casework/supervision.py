@@ -89,8 +89,12 @@ def escalate_overdue(today=None):
     """Escalate every unanswered notice of an open case past its response date; returns how many
     escalations were recorded."""
     today = today or timezone.localdate()
+    # A case whose clock is paused waits for someone outside the office: it climbs no further.
     late = SupervisionNotice.objects.filter(
-        answered_at__isnull=True, respond_by__lt=today, case__status__in=OPEN_STATUSES
+        answered_at__isnull=True,
+        respond_by__lt=today,
+        case__status__in=OPEN_STATUSES,
+        case__paused_at__isnull=True,
     ).select_related("case")
     escalated = 0
     for notice in late:

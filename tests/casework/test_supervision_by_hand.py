@@ -217,6 +217,14 @@ def test_an_answered_notice_is_not_escalated(office):
     assert supervision.escalate_overdue(date(2026, 4, 30)) == 0
 
 
+def test_a_paused_case_is_not_escalated(office):
+    case = routed_case(office)
+    issue(office, case)
+    case.paused_at = NOW
+    case.save()
+    assert supervision.escalate_overdue(date(2026, 3, 20)) == 0
+
+
 def test_an_unrouted_case_escalates_to_intake_and_supervisors_never_to_a_handler(office):
     case = CaseFactory(status=Status.ACCEPTED, stage_started_on=TODAY, handler=None, department=None)
     notice = issue(office, case)
