@@ -286,6 +286,7 @@ def escalate_supervision_notice(notice, escalations, today=None):
     step = Step(case, None, DatabaseRecorder())
     for climbed in range(notice.escalations + 1, escalations + 1):
         rung = escalation.rung_at(notice.level + climbed)
+        # The rung's name is an argument, read before in_office_language switches the language.
         with translation.override(settings.LANGUAGE_CODE):
             text = step.in_office_language(
                 gettext_noop(
