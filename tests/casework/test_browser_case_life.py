@@ -58,7 +58,14 @@ def test_a_case_from_registration_to_closure(live_server, demo_site_transactiona
     save_screenshot(page, str(artifacts_dir / "casework-handler.png"), full_page=True)
     workflow_step(page, "record_outcome", {"characterisation": "屬實", "measures": "裁處罰鍰並限期改善"})
     workflow_step(page, "submit_for_review", {"draft_reply": "經查屬實，已依法裁處並要求夜間停工。"})
-    assert offered(page) <= {"add_note", "post_progress", "pause", "request_extension", "withdraw"}
+    assert offered(page) <= {
+        "add_note",
+        "post_progress",
+        "pause",
+        "request_extension",
+        "request_evidence",
+        "withdraw",
+    }
 
     # The reviewer approves; a major case then waits for management.
     log_in_to_admin(page, server, "reviewer")

@@ -175,7 +175,9 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
                 lambda url, language=language: url.endswith(f"/{language}/disclosure/2020-q1/")
             )
             assert citizen.locator("h1").inner_text() == translated.title
-            assert citizen.locator("svg.chart").count() == 5
+            assert (
+                citizen.locator("svg.chart").count() == 6
+            )  # types, channels, outcomes, timeliness, satisfaction, adoption
             if language == "en":
                 assert citizen.get_by_role("heading", name="Appeals by type").is_visible()
             # Hand-computed: 12 complaints shown; 3 suggestions below 5 and, so that the total of 21
