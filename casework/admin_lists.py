@@ -40,8 +40,8 @@ from appeals.estimates import about, planner_estimate
 from . import access, exports, roles
 from .access import masked_citizen
 from .deadlines import WorkingCalendar, sla_state
-from .forms import CaseFilterForm
-from .models import Case, PersonalDataAccess, StageLimits, Visit
+from .forms import CaseFilterForm, SupervisionNoticeFilterForm
+from .models import Case, PersonalDataAccess, StageLimits, SupervisionNotice, Visit
 from .templatetags.casework_tags import masked_name
 from .views import ACCESS_LOG_ROLES, INBOXES, REGISTRAR_ROLES, inbox
 
@@ -93,6 +93,14 @@ class FormFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         return self.form.filter(queryset)
+
+
+class SupervisionNoticeFilterSet(FormFilterSet):
+    form_class = SupervisionNoticeFilterForm
+
+    class Meta:
+        model = SupervisionNotice
+        fields = []
 
 
 class CaseFilterSet(FormFilterSet):
@@ -627,3 +635,102 @@ class AccessRecordInspectView(BackOfficeInspectView):
     def get_inspect_fields(self, record):
         row = access_log_row(record)
         return [(AccessLogView.export_headings[name], row[name]) for name in AccessLogView.list_export]
+
+
+# --- Supervision notices -------------------------------------------------------------------------
+
+
+def notice_row(notice):
+    """One notice as the list and its exports show it: no personal data of the citizen."""
+    return {
+        "case": notice.case.reference,
+        "issued_at": local_time(notice.issued_at),
+        "issued_by": staff_name(notice.issued_by) if notice.issued_by_id else _("Supervision round"),
+        "department": notice.department.name if notice.department_id else "",
+        "level": notice.level,
+        "text": notice.text,
+        "respond_by": notice.respond_by.isoformat() if notice.respond_by else "",
+        "state": notice.state_label(),
+        "escalations": notice.escalations,
+        "answered_at": local_time(notice.answered_at),
+        "answered_by": staff_name(notice.answered_by),
+        "response": notice.response,
+        "expected_completion": notice.expected_completion.isoformat() if notice.expected_completion else "",
+    }
+
+
+class SupervisionNoticeIndexView(BackOfficeIndexView):
+    """Every 督辦 notice, the round's and the supervisors', newest first, of the cases the user sees:
+    supervisors, managers and auditors all of them, department staff their departments'."""
+
+    model = SupervisionNotice
+    page_title = gettext_lazy("Supervision notices")
+    header_icon = "warning"
+    filterset_class = SupervisionNoticeFilterSet
+    no_results_message = gettext_lazy("No supervision notices.")
+    export_formats = exports.FORMATS
+    export_filename = "supervision-notices"
+    export_sheet_title = gettext_lazy("Supervision notices")
+    list_export = [
+        "case",
+        "issued_at",
+        "issued_by",
+        "department",
+        "level",
+        "text",
+        "respond_by",
+        "state",
+        "escalations",
+        "answered_at",
+        "answered_by",
+        "response",
+        "expected_completion",
+    ]
+    export_headings = {
+        "case": gettext_lazy("Case"),
+        "issued_at": gettext_lazy("Issued"),
+        "issued_by": gettext_lazy("Issued by"),
+        "department": gettext_lazy("Department"),
+        "level": gettext_lazy("Level"),
+        "text": gettext_lazy("Reason"),
+        "respond_by": gettext_lazy("Answer required by"),
+        "state": gettext_lazy("Notice"),
+        "escalations": gettext_lazy("Escalations"),
+        "answered_at": gettext_lazy("Answered"),
+        "answered_by": gettext_lazy("Answered by"),
+        "response": gettext_lazy("Progress made"),
+        "expected_completion": gettext_lazy("Expected completion"),
+    }
+
+    def get_base_queryset(self):
+        visible = access.cases_visible_to(self.request.user)
+        return (
+            SupervisionNotice.objects.filter(case__in=visible)
+            .select_related("case", "department", "issued_by", "answered_by")
+            .order_by("-issued_at", "-pk")
+        )
+
+    def to_row_dict(self, notice):
+        return notice_row(notice)
+
+    @cached_property
+    def columns(self):
+        def cell(name):
+            return lambda notice: notice_row(notice)[name]
+
+        return [
+            column("case", self.export_headings["case"], lambda notice: case_link(notice.case)),
+            *(
+                column(name, self.export_headings[name], cell(name))
+                for name in (
+                    "issued_at",
+                    "issued_by",
+                    "department",
+                    "respond_by",
+                    "state",
+                    "escalations",
+                    "answered_at",
+                    "expected_completion",
+                )
+            ),
+        ]

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .deadlines import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS, filter_by_sla
+from .escalation import response_due
 from .models import (
+    OPEN_STATUSES,
     Category,
     Channel,
     Department,
@@ -294,6 +296,54 @@ class ExtensionForm(StepForm):
     reason = text_field(_("Reason"))
 
 
+class SupervisionNoticeForm(StepForm):
+    reason = text_field(_("Reason"), help_text=_("What the department must do; staff only."))
+    respond_by = forms.DateField(
+        label=_("Answer required by"),
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["respond_by"].initial = response_due()
+
+    def clean_respond_by(self):
+        respond_by = self.cleaned_data["respond_by"]
+        if respond_by <= timezone.localdate():
+            raise forms.ValidationError(_("The response date must be after today."))
+        return respond_by
+
+
+class SupervisionResponseForm(StepForm):
+    notice = forms.ModelChoiceField(label=_("Supervision notice"), queryset=None, empty_label=None)
+    progress = text_field(_("Progress made"))
+    expected_completion = forms.DateField(
+        label=_("Expected completion"),
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["notice"]
+        field.queryset = self.case.supervision_notices.filter(answered_at__isnull=True).order_by("issued_at")
+        field.label_from_instance = self.notice_label
+
+    @staticmethod
+    def notice_label(notice):
+        return _("Issued %(issued)s, answer by %(date)s") % {
+            "issued": timezone.localtime(notice.issued_at).date().isoformat(),
+            "date": notice.respond_by.isoformat() if notice.respond_by else "—",
+        }
+
+    def clean_expected_completion(self):
+        expected = self.cleaned_data["expected_completion"]
+        if expected < timezone.localdate():
+            raise forms.ValidationError(_("The expected completion date cannot be in the past."))
+        return expected
+
+
 # --- Registration ------------------------------------------------------------------------------
 
 
@@ -481,3 +531,63 @@ class ReissueAccessCodeForm(forms.Form):
     @property
     def read_out(self):
         return self.cleaned_data["delivery"] in (self.READ_OUT, self.BOTH)
+
+
+class SupervisionNoticeFilterForm(forms.Form):
+    """The notice list's filters: where a notice stands, the department answering, who issued it."""
+
+    OPEN, ANSWERED, ANSWERED_LATE, OVERDUE, ESCALATED = (
+        "open",
+        "answered",
+        "answered_late",
+        "overdue",
+        "escalated",
+    )
+    STATES = [
+        (OPEN, _("Waiting for an answer")),
+        (ANSWERED, _("Answered")),
+        (ANSWERED_LATE, _("Answered late")),
+        (OVERDUE, _("Overdue (no answer by the date)")),
+        (ESCALATED, _("Escalated")),
+    ]
+    BY_HAND, ROUND = "hand", "round"
+    state = forms.ChoiceField(label=_("Notice"), choices=[("", _("Any"))] + STATES, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("Any")
+    )
+    issued = forms.ChoiceField(
+        label=_("Issued"),
+        choices=[("", _("Any")), (BY_HAND, _("By a supervisor")), (ROUND, _("By the supervision round"))],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = access.departments_visible_to(user)
+
+    @classmethod
+    def in_state(cls, queryset, state, today=None):
+        """Notices in one state. Waiting and overdue notices belong to open cases: a closed case's
+        notice waits for nothing any more."""
+        today = today or timezone.localdate()
+        waiting = Q(answered_at__isnull=True, case__status__in=OPEN_STATUSES)
+        conditions = {
+            cls.OPEN: waiting,
+            cls.ANSWERED: Q(answered_at__isnull=False),
+            cls.ANSWERED_LATE: Q(answered_late=True),
+            cls.OVERDUE: waiting & Q(respond_by__lt=today),
+            cls.ESCALATED: Q(escalations__gt=0),
+        }
+        return queryset.filter(conditions[state])
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("state"):
+            queryset = self.in_state(queryset, data["state"])
+        if data.get("department"):
+            queryset = queryset.filter(department=data["department"])
+        if data.get("issued") == self.BY_HAND:
+            queryset = queryset.filter(issued_by__isnull=False)
+        elif data.get("issued") == self.ROUND:
+            queryset = queryset.filter(issued_by__isnull=True)
+        return queryset

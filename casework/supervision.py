@@ -3,38 +3,23 @@
 For every open case with a running clock: remind the handler once per stage when its due date is
 near; when the stage is overdue, record a supervision notice (督辦通知) on the case and notify the
 department. A stage still overdue SUPERVISION_REPEAT_DAYS later gets a further notice one rung up
-the escalation ladder. Notices are unique per stage and level and messages per dedupe key, so a
-second run on the same day records and sends nothing.
+the escalation ladder. Every notice, the round's or a supervisor's, asks the responsible department
+to answer by a date; one still unanswered after that date climbs the ladder, a rung every
+SUPERVISION_REPEAT_DAYS. Notices are unique per stage and level, escalations are counted on the
+notice and messages are unique per dedupe key, so a second run on the same day records and sends
+nothing.
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from notifications import outbox
 
-from . import roles, workflow
+from . import workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
-from .models import OPEN_STATUSES, Case, DepartmentMembership, SLAState
-
-HANDLER, REVIEWER, SUPERVISOR, MANAGER = "handler", "reviewer", "supervisor", "manager"
-# The ladder's rungs are settings codes; the notice names the people, in the office's language.
-RUNG_NAMES = {
-    HANDLER: _("the department's handler"),
-    REVIEWER: _("the department's reviewers"),
-    SUPERVISOR: _("the supervisors"),
-    MANAGER: _("the management"),
-}
-
-
-def rung_name(rung):
-    return str(RUNG_NAMES.get(rung, rung))
-
-
-def ladder():
-    return list(settings.CASEWORK_ESCALATION_LADDER)
+from .escalation import HANDLER, ladder, recipients, rung_at, rung_name
+from .models import OPEN_STATUSES, Case, SLAState, SupervisionNotice
 
 
 def repeat_days():
@@ -52,23 +37,8 @@ def level_for(case, today):
     return min(1 + max(days_late - 1, 0) // repeat_days(), len(ladder()))
 
 
-def recipients(case, rung):
-    users = get_user_model().objects.filter(is_active=True)
-    if rung == HANDLER:
-        return [case.handler] if case.handler and case.handler.is_active else []
-    if rung == REVIEWER:
-        return list(
-            users.filter(
-                department_memberships__department=case.department_id,
-                department_memberships__role=DepartmentMembership.Role.REVIEWER,
-            ).distinct()
-        )
-    group = {SUPERVISOR: roles.SUPERVISOR, MANAGER: roles.MANAGER}[rung]
-    return list(users.filter(groups__name=group).distinct())
-
-
 def run(today=None):
-    """One round; returns (reminders queued, notices issued)."""
+    """One round; returns (reminders queued, notices issued). Overdue answers are escalated too."""
     today = today or timezone.localdate()
     running = Case.objects.filter(status__in=OPEN_STATUSES).select_related("handler", "department")
     reminders = 0
@@ -82,22 +52,53 @@ def run(today=None):
     notices = 0
     for case in filter_by_sla(running, SLAState.OVERDUE, today):
         for level in range(1, level_for(case, today) + 1):
-            if issue_notice(case, level):
+            if issue_notice(case, level, today):
                 notices += 1
+    escalate_overdue(today)
     return reminders, notices
 
 
-def issue_notice(case, level):
+def issue_notice(case, level, today=None):
     """Record the notice for this stage and level (once), on the timeline, and tell its recipients."""
-    rung = ladder()[level - 1]
+    rung = rung_at(level)
     with translation.override(settings.LANGUAGE_CODE):
         text = gettext(
             "Supervision notice: the %(stage)s deadline of %(due)s has passed. Escalated to: %(rung)s."
-        ) % {"stage": case.get_status_display(), "due": case.due_date.isoformat(), "rung": rung_name(rung)}
+        ) % {
+            "stage": case.get_status_display(),
+            "due": case.due_date.isoformat(),
+            "rung": rung_name(case, rung),
+        }
     people = {user.pk: user for user in recipients(case, HANDLER) + recipients(case, rung)}
-    if not people:
-        # No handler yet: the department hears of it through its reviewers.
-        people = {user.pk: user for user in recipients(case, REVIEWER)}
     return workflow.record_supervision_notice(
-        case, stage=stage_key(case), level=level, text=text, recipients=list(people.values())
+        case, stage=stage_key(case), level=level, text=text, recipients=list(people.values()), today=today
     )
+
+
+def escalations_due(notice, today):
+    """How many rungs an unanswered notice should have climbed by `today`: one the day after its
+    response date, one more every repeat_days; at the top of the ladder it is escalated once."""
+    if notice.respond_by is None or notice.answered_at or today <= notice.respond_by:
+        return 0
+    days_late = (today - notice.respond_by).days
+    room = max(len(ladder()) - notice.level, 1)
+    return min(1 + (days_late - 1) // repeat_days(), room)
+
+
+def escalate_overdue(today=None):
+    """Escalate every unanswered notice of an open case past its response date; returns how many
+    escalations were recorded."""
+    today = today or timezone.localdate()
+    # A case whose clock is paused waits for someone outside the office: it climbs no further.
+    late = SupervisionNotice.objects.filter(
+        answered_at__isnull=True,
+        respond_by__lt=today,
+        case__status__in=OPEN_STATUSES,
+        case__paused_at__isnull=True,
+    ).select_related("case")
+    escalated = 0
+    for notice in late:
+        wanted = escalations_due(notice, today)
+        if wanted > notice.escalations and workflow.escalate_supervision_notice(notice, wanted, today):
+            escalated += 1
+    return escalated

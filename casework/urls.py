@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/", admin_lists.VisitIndexView.as_view(), name="visit_index"),
     path("visits/<int:pk>/", admin_lists.VisitInspectView.as_view(), name="visit_inspect"),
     path("visits/new/", views.visit_create, name="visit_create"),
+    path("supervision/", admin_lists.SupervisionNoticeIndexView.as_view(), name="supervision_notices"),
     path("access-log/", admin_lists.AccessLogView.as_view(), name="access_log"),
     path("access-log/<int:pk>/", admin_lists.AccessRecordInspectView.as_view(), name="access_record"),
 ]

@@ -111,6 +111,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "steps": _step_forms(case, request.user, bound),
         "can_attach": case.is_open and access.has_role(request.user, *workflow_roles()),
         "duplicates": case.duplicates.all(),
+        "supervision_notices": case.supervision_notices.select_related("issued_by", "answered_by"),
         "failed_notifications": case.outbox_messages.filter(status="failed").count(),
         "reissue_form": (
             reissue_form or ReissueAccessCodeForm(case=case)

@@ -103,6 +103,13 @@ casework_menu = Menu(
             order=320,
         ),
         RoleMenuItem(
+            _("Supervision notices"),
+            "casework:supervision_notices",
+            access.CASEWORK_ROLES,
+            icon_name="warning",
+            order=325,
+        ),
+        RoleMenuItem(
             _("Failed notifications"),
             "ledger:outbox_failed",
             access.CASEWORK_ROLES,

@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from casework import deadlines, roles, time_limits, workflow
+from casework import deadlines, roles, supervision, time_limits, workflow
 from casework.models import (
+    OPEN_STATUSES,
     Case,
     Department,
     DepartmentMembership,
@@ -14,6 +15,7 @@ from casework.models import (
     SLAState,
     StageLimits,
     Status,
+    SupervisionNotice,
     Visit,
 )
 from casework.workflow.batch import save_batch
@@ -169,5 +171,58 @@ def load_casework(stdout=None, case_count=200):
                 visited_at=timezone.now() - timedelta(days=len(reason) % 7),
             )
             workflow.register_visit(visit, intake)
+    load_supervision(departments)
     if stdout:
-        stdout.write(f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases.")
+        stdout.write(
+            f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases, "
+            f"{SupervisionNotice.objects.count()} supervision notices."
+        )
+
+
+# The daily rounds the demo catches up on, as if Celery beat had run them (make beat runs them from
+# then on): notices on the overdue cases, and escalations of those left unanswered.
+SUPERVISION_HISTORY_DAYS = 10
+
+
+def load_supervision(departments):
+    """Supervision notices on the demo cases, once: the past rounds' notices (some escalated), one
+    answered late and one answered on time by the demo department, and one issued by hand."""
+    if SupervisionNotice.objects.exists():
+        return
+    today = timezone.localdate()
+    for days_ago in range(SUPERVISION_HISTORY_DAYS, -1, -1):
+        supervision.run(today - timedelta(days=days_ago))
+    User = get_user_model()
+    handler, supervisor = User.objects.get(username="handler"), User.objects.get(username="supervisor")
+    demo = departments[DEMO_DEPARTMENT]
+    waiting = SupervisionNotice.objects.filter(
+        answered_at__isnull=True, case__department=demo, case__status__in=OPEN_STATUSES
+    ).select_related("case")
+    late = waiting.filter(respond_by__lt=today).order_by("issued_at").first()
+    if late:
+        workflow.respond_to_supervision(
+            late.case,
+            handler,
+            notice=late,
+            progress="已派員現場複查，正在協調相關單位處理。",
+            expected_completion=deadlines.add_working_days(today, 5),
+        )
+    on_time = waiting.filter(respond_by__gte=today).order_by("issued_at").first()
+    if on_time:
+        workflow.respond_to_supervision(
+            on_time.case,
+            handler,
+            notice=on_time,
+            progress="已排定施工，預計下週完成。",
+            expected_completion=deadlines.add_working_days(today, 7),
+        )
+    open_case = (
+        Case.objects.filter(department=demo, status=Status.IN_PROGRESS, paused_at__isnull=True)
+        .exclude(supervision_notices__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if open_case:
+        workflow.issue_supervision_notice(
+            open_case, supervisor, reason="民眾多次來電反映，請說明目前辦理進度及預定完成日期。"
+        )

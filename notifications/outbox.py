@@ -201,6 +201,15 @@ def render(message):
             params["level"] = ctx.get("level", 1)
             subject = _("Supervision notice (level %(level)s) on case %(reference)s") % params
             lines = [ctx.get("text", ""), case.subject]
+        elif message.template == "supervision_escalated":
+            params["level"] = ctx.get("level", 1)
+            subject = (
+                _("Unanswered supervision notice on case %(reference)s escalated (level %(level)s)") % params
+            )
+            lines = [ctx.get("text", ""), case.subject]
+        elif message.template == "supervision_answered":
+            subject = _("The supervision notice on case %(reference)s was answered") % params
+            lines = [ctx.get("text", ""), case.subject]
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

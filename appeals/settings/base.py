@@ -242,10 +242,13 @@ HOLIDAY_REGION = env_str("HOLIDAY_REGION", "TW")
 CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "notifications.outbox.LoggingSMSBackend")
 # Who gets the supervision notices (督辦通知) of an overdue stage, first rung first; every
 # CASEWORK_SUPERVISION_REPEAT_DAYS the stage stays overdue, the next notice goes one rung up. Rungs
-# are the names casework.supervision.recipients knows: handler, reviewer, supervisor, manager. A
+# are the names casework.escalation.recipients knows: handler, reviewer, supervisor, manager. A
 # structure, not an environment variable: a mistyped rung would only show up as a failed round.
 CASEWORK_ESCALATION_LADDER = ["handler", "reviewer", "supervisor", "manager"]
 CASEWORK_SUPERVISION_REPEAT_DAYS = env_int("CASEWORK_SUPERVISION_REPEAT_DAYS", 3)
+# Working days the responsible department has to answer a supervision notice (progress and expected
+# completion date) when the supervisor does not set another date; the round's notices use it too.
+CASEWORK_SUPERVISION_RESPONSE_DAYS = env_int("CASEWORK_SUPERVISION_RESPONSE_DAYS", 3)
 # Seconds the dashboard's statistics may be old before a view asks a worker to recompute them; also
 # how often at most a view looks, so a busy dashboard does not query or flood the broker.
 STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 300)

@@ -65,24 +65,74 @@ class OutboxMessage(models.Model):
 
 
 class SupervisionNotice(models.Model):
-    """督辦通知: a stage of a case missed its deadline; repeated notices climb the escalation ladder."""
+    """督辦通知: a stage of a case missed its deadline (the supervision round) or a supervisor issued
+    one by hand. The responsible department answers with its progress and expected completion date
+    by `respond_by`; a notice still unanswered then climbs the escalation ladder (measures §五(二))."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
     stage = models.CharField(_("stage"), max_length=80)
     level = models.PositiveSmallIntegerField(_("level"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    # None: the supervision round issued it.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("text"), blank=True)
+    respond_by = models.DateField(_("response required by"), null=True, blank=True)
+    response = models.TextField(_("progress reported"), blank=True)
+    expected_completion = models.DateField(_("expected completion"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_late = models.BooleanField(_("answered late"), default=False)
+    # How many rungs the unanswered notice has climbed past its own.
+    escalations = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    escalated_at = models.DateTimeField(_("last escalated"), null=True, blank=True)
 
     class Meta:
         ordering = ["issued_at", "pk"]
         verbose_name = _("supervision notice")
         verbose_name_plural = _("supervision notices")
         constraints = [
-            models.UniqueConstraint(fields=["case", "stage", "level"], name="one_notice_per_stage_level")
+            # The round issues one notice per stage and level; supervisors may issue any number.
+            models.UniqueConstraint(
+                fields=["case", "stage", "level"],
+                condition=models.Q(issued_by__isnull=True),
+                name="one_notice_per_stage_level",
+            )
         ]
 
     def __str__(self):
         return f"{self.case_id} {self.stage} {self.level}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return not self.is_answered and self.respond_by is not None and self.respond_by < today
+
+    def state_label(self, today=None):
+        """Where the notice stands, as the notice list's filters name it."""
+        if self.is_answered:
+            return _("Answered late") if self.answered_late else _("Answered")
+        if not self.case.is_open:
+            return _("Case closed unanswered")
+        if self.is_overdue(today):
+            return _("Overdue (no answer by the date)")
+        return _("Waiting for an answer")

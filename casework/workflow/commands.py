@@ -12,16 +12,17 @@ Steps write through a Step (steps.py), so that synthetic cases replay the same s
 """
 
 import functools
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from .. import access, crypto, effects, forms, roles
+from .. import access, crypto, effects, escalation, forms, roles
 from ..models import (
     Attachment,
     Case,
@@ -244,21 +245,74 @@ def note_tracking_paused(case, failures, minutes):
     return step.event(K.NOTE, text)
 
 
+def _round_moment(today):
+    """When a round on `today` issues its notices: now, or for a round catching up on an earlier day
+    (the demo's history of rounds), that day's morning."""
+    if today is None or today >= timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(today, time(9)))
+
+
 @command
-def record_supervision_notice(case, *, stage, level, text, recipients):
-    """A supervision notice for this stage and level, once: the notice, its internal timeline entry
-    (no actor: the supervision round) and a message to each recipient. None if it already exists."""
+def record_supervision_notice(case, *, stage, level, text, recipients, today=None):
+    """A supervision notice of the round for this stage and level, once: the notice (to be answered
+    within the response days), its internal timeline entry (no actor: the supervision round) and a
+    message to each recipient. None if it already exists."""
     try:
         with transaction.atomic():
             notice = SupervisionNotice.objects.create(
-                case=case, stage=stage, level=level, department=case.department, text=text
+                case=case,
+                stage=stage,
+                level=level,
+                department=case.department,
+                text=text,
+                issued_at=_round_moment(today),
+                respond_by=escalation.response_due(today),
             )
     except IntegrityError:
         return None
     step = Step(case, None, DatabaseRecorder())
-    step.event(K.NOTE, text, supervision_level=level, stage=stage)
+    step.event(K.NOTE, text, supervision_level=level, stage=stage, supervision_notice=notice.pk)
     for user in recipients:
         step.notify_staff("supervision", user, f"{stage}:{level}", level=level, text=text)
+    return notice
+
+
+@command
+def escalate_supervision_notice(notice, escalations, today=None):
+    """An unanswered notice past its response date climbs to `escalations` rungs above its own: each
+    new rung on the timeline (internal) and told to its people and to the department. None when it
+    has been answered or escalated that far meanwhile (the row lock serialises two rounds)."""
+    notice = SupervisionNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
+    if notice.answered_at is not None or notice.escalations >= escalations:
+        return None
+    case = notice.case
+    step = Step(case, None, DatabaseRecorder())
+    for climbed in range(notice.escalations + 1, escalations + 1):
+        rung = escalation.rung_at(notice.level + climbed)
+        # The rung's name is an argument, read before in_office_language switches the language.
+        with translation.override(settings.LANGUAGE_CODE):
+            text = step.in_office_language(
+                gettext_noop(
+                    "The supervision notice of %(issued)s was not answered by %(date)s. Escalated to: %(rung)s."
+                ),
+                issued=timezone.localtime(notice.issued_at).date().isoformat(),
+                date=notice.respond_by.isoformat(),
+                rung=escalation.rung_name(case, rung),
+            )
+        step.event(K.NOTE, text, supervision_notice=notice.pk, escalation=climbed)
+        people = {u.pk: u for u in escalation.department_staff(case) + escalation.recipients(case, rung)}
+        for user in people.values():
+            step.notify_staff(
+                "supervision_escalated",
+                user,
+                f"notice:{notice.pk}:escalation:{climbed}",
+                level=notice.level + climbed,
+                text=text,
+            )
+    notice.escalations = escalations
+    notice.escalated_at = _round_moment(today)
+    notice.save(update_fields=["escalations", "escalated_at"])
     return notice
 
 
@@ -956,3 +1010,103 @@ def post_progress(step, text):
 )
 def add_note(step, text):
     step.event(K.NOTE, _required(text, _("Write the note.")))
+
+
+# --- Supervision by hand (督辦) ------------------------------------------------------------------
+
+SUPERVISION_ISSUERS = (SUPERVISOR, MANAGER)
+# The responsible department answers; intake answers for a case it has not routed yet (rules).
+SUPERVISION_RESPONDERS = (HANDLER, REVIEWER, INTAKE)
+
+
+@transition(
+    "issue_supervision_notice",
+    _("Issue a supervision notice"),
+    states=ANY_OPEN,
+    who=SUPERVISION_ISSUERS,
+    form=forms.SupervisionNoticeForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def issue_supervision_notice(step, reason, respond_by=None):
+    """A supervisor's notice (measures §五(二)): the department answers by `respond_by` (by default
+    CASEWORK_SUPERVISION_RESPONSE_DAYS working days on), or the round escalates it."""
+    reason = _required(reason, _("Give the reason for the supervision notice."))
+    case = step.case
+    today = timezone.localtime(step.now).date()
+    respond_by = respond_by or escalation.response_due(today)
+    if respond_by <= today:
+        raise TransitionNotAllowed(_("The response date must be after today."))
+    notice = step.add(
+        SupervisionNotice(
+            case=case,
+            stage=f"{case.status}:{case.stage_started_on.isoformat()}",
+            level=1,
+            department=case.department,
+            text=reason,
+            issued_by=step.actor,
+            issued_at=step.now,
+            respond_by=respond_by,
+        )
+    )
+    text = step.in_office_language(
+        gettext_noop("Supervision notice: %(reason)s The department answers by %(date)s."),
+        reason=reason,
+        date=respond_by.isoformat(),
+    )
+    step.event(K.NOTE, text, supervision_notice=notice.pk, supervision_level=1)
+    for user in escalation.department_staff(case):
+        step.notify_staff("supervision", user, f"notice:{notice.pk}", level=1, text=text)
+
+
+@transition(
+    "respond_to_supervision",
+    _("Answer the supervision notice"),
+    states=ANY_OPEN,
+    who=SUPERVISION_RESPONDERS,
+    form=forms.SupervisionResponseForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def respond_to_supervision(step, notice, progress, expected_completion):
+    """The department's answer: its progress and when it expects to finish; late after `respond_by`."""
+    progress = _required(progress, _("Describe the progress made."))
+    case = step.case
+    today = timezone.localtime(step.now).date()
+    if notice is None:
+        raise TransitionNotAllowed(_("Choose the supervision notice to answer."))
+    notice = SupervisionNotice.objects.select_for_update().filter(pk=notice.pk, case=case).first()
+    if notice is None or notice.answered_at is not None:
+        raise TransitionNotAllowed(_("This supervision notice has already been answered."))
+    if expected_completion is None or expected_completion < today:
+        raise TransitionNotAllowed(_("The expected completion date cannot be in the past."))
+    notice.response = progress
+    notice.expected_completion = expected_completion
+    notice.answered_at = step.now
+    notice.answered_by = step.actor
+    notice.answered_late = notice.respond_by is not None and today > notice.respond_by
+    notice.save(
+        update_fields=["response", "expected_completion", "answered_at", "answered_by", "answered_late"]
+    )
+    message = (
+        gettext_noop(
+            "Answer to the supervision notice of %(issued)s, after its date %(due)s: %(progress)s "
+            "Expected completion: %(date)s."
+        )
+        if notice.answered_late
+        else gettext_noop(
+            "Answer to the supervision notice of %(issued)s: %(progress)s Expected completion: %(date)s."
+        )
+    )
+    text = step.in_office_language(
+        message,
+        issued=timezone.localtime(notice.issued_at).date().isoformat(),
+        due=notice.respond_by.isoformat() if notice.respond_by else "",
+        progress=progress,
+        date=expected_completion.isoformat(),
+    )
+    step.event(K.PROGRESS, text, supervision_notice=notice.pk, late=notice.answered_late)
+    if notice.issued_by_id and notice.issued_by_id != step.actor.pk:
+        step.notify_staff("supervision_answered", notice.issued_by, f"notice:{notice.pk}:answered", text=text)

@@ -108,6 +108,10 @@ def _extra_refusal(action, case, outcome_recorded):
         return _("The clock is not paused.")
     if action == "complete_milestone" and not _open_milestones(case):
         return _("No milestone of the implementation plan is waiting.")
+    if action == "respond_to_supervision" and not (
+        case.pk and case.supervision_notices.filter(answered_at__isnull=True).exists()
+    ):
+        return _("No supervision notice is waiting for an answer.")
     if action == "submit_for_review" and case.category in OUTCOME_REQUIRED and not outcome_recorded(case):
         return _("Record the outcome before submitting the draft reply.")
     return None
@@ -140,6 +144,10 @@ def refusal(user, case, action, *, check_actor=True, outcome_recorded=_outcome_s
                 }
         elif not any(acts_as(user, who, case) for who in rule.who):
             return _("Your role or department does not allow this step on this case.")
+        elif action == "respond_to_supervision" and case.department_id:
+            # Once routed, the responsible department answers for the case, not intake.
+            if not any(acts_as(user, who, case) for who in (HANDLER, REVIEWER)):
+                return _("The responsible department answers this supervision notice.")
     if case.status not in rule.states:
         return _("This step is not possible while the case is “%(status)s”.") % {
             "status": case.get_status_display()

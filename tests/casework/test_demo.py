@@ -99,3 +99,25 @@ def test_the_demo_has_the_default_time_limit_matrix_for_its_supervisor_to_edit(d
     assert (rule.category, rule.priority, rule.screening_days) == (Category.HELP, Priority.URGENT, 1)
     client.force_login(get_user_model().objects.get(username="supervisor"))
     assert client.get(reverse("time_limits:edit", args=[rule.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_has_supervision_notices_answered_late_escalated_and_by_hand(demo_site):
+    from casework.models import SupervisionNotice
+
+    notices = SupervisionNotice.objects.all()
+    assert notices.filter(issued_by__isnull=True).count() >= 3  # the rounds'
+    assert notices.filter(issued_by__username="supervisor", answered_at__isnull=True).exists()
+    assert notices.filter(answered_late=True, answered_by__username="handler").exists()
+    assert notices.filter(answered_late=False, answered_at__isnull=False).exists()
+    assert notices.filter(escalations__gt=0).exists()
+    # A case not routed yet is supervised through intake and the supervisors, never a "handler".
+    from casework.models import OutboxMessage
+
+    unrouted = OutboxMessage.objects.filter(
+        template__startswith="supervision", case__department__isnull=True
+    ).values_list("user__username", flat=True)
+    assert {"intake", "supervisor"} <= set(unrouted) <= {"intake", "supervisor", "manager"}
+    count = notices.count()
+    load_demo()
+    assert SupervisionNotice.objects.count() == count

@@ -7,7 +7,18 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from casework import roles, workflow
-from casework.models import Category, Channel, Event, Milestone, Outcome, Pause, Satisfaction, Status, Visit
+from casework.models import (
+    Category,
+    Channel,
+    Event,
+    Milestone,
+    Outcome,
+    Pause,
+    Satisfaction,
+    Status,
+    SupervisionNotice,
+    Visit,
+)
 from casework.workflow import TransitionNotAllowed
 from tests.factories import CaseFactory, DepartmentFactory, UserFactory, staff
 
@@ -70,6 +81,15 @@ EXPECTED = {
     ),
     "add_note": (set(S), {"intake", "supervisor", "manager", "handler", "reviewer"}),
     "complete_milestone": ({S.REPLIED, S.FOLLOWED_UP, S.CLOSED}, {"handler", "reviewer"}),
+    "issue_supervision_notice": (
+        {s for s in S if s not in {S.CLOSED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}},
+        {"supervisor", "manager"},
+    ),
+    # Of a routed case: its department answers (intake answers for a case not routed yet).
+    "respond_to_supervision": (
+        {s for s in S if s not in {S.CLOSED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}},
+        {"handler", "reviewer"},
+    ),
 }
 # Where each action leaves a case, from the first (sorted) of its starting states, as the tests below
 # run it; None: the action records something but leaves the status as it was.
@@ -104,6 +124,8 @@ TARGET = {
     "post_progress": None,
     "add_note": None,
     "complete_milestone": None,
+    "issue_supervision_notice": None,
+    "respond_to_supervision": None,
 }
 ACTOR_KINDS = [
     "intake",
@@ -182,6 +204,10 @@ def case_ready_for(action, status, world):
         case.requested_extension_days = 5
         case.requested_extension_reason = "需會同其他機關現場會勘"
         case.save()
+    if action == "respond_to_supervision":
+        SupervisionNotice.objects.create(
+            case=case, stage="x", level=1, department=case.department, respond_by=timezone.localdate()
+        )
     return case
 
 
@@ -211,6 +237,12 @@ def arguments(action, case, actor, world):
         "add_note": {"text": "已電話聯繫民眾"},
         "post_progress": {"text": "已完成現場會勘"},
         "complete_milestone": {"milestone": Milestone.objects.filter(outcome__case=case).first()},
+        "issue_supervision_notice": {"reason": "請說明辦理進度"},
+        "respond_to_supervision": {
+            "notice": case.supervision_notices.first(),
+            "progress": "已派員會勘",
+            "expected_completion": timezone.localdate() + timedelta(days=5),
+        },
     }.get(action, {})
 
 
