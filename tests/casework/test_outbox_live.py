@@ -278,7 +278,10 @@ def test_supervision_escalation_live_demo_case_left_overdue_gets_notices_from_be
     assert case is not None, "the demo has a case being handled"
     # Left ten days past its due date: beyond the three repeat periods of the ladder.
     Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=10))
+    # The demo may already hold a supervisor's notice on this case, mailed when it was loaded:
+    # start the case's supervision afresh so only this round's messages are counted.
     SupervisionNotice.objects.filter(case=case).delete()
+    OutboxMessage.objects.filter(case=case, template="supervision").delete()
 
     # Beat runs the stored "Supervision round" entry (every second here instead of each morning).
     every_second, _created = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
