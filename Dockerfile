@@ -30,6 +30,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     WEB_CONCURRENCY=3
 
+# WeasyPrint (analysis reports as PDF) needs Pango at run time, and a font with Chinese glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed numeric id, so USER below and file ownership on volumes mean the same on every host.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin appeals
 
