@@ -287,14 +287,14 @@ def report_xlsx(request, pk):
     return response
 
 
-def render_pdf(html):
+def render_pdf(html, **options):
     """The PDF of an HTML page, or None when WeasyPrint (or the libraries it needs) cannot load."""
     try:
         # Imported here: the image's build stage and some machines have no Pango, and nothing else
         # needs it.
         import weasyprint
 
-        return weasyprint.HTML(string=html).write_pdf()
+        return weasyprint.HTML(string=html).write_pdf(**options)
     except (ImportError, OSError):
         logger.exception("WeasyPrint cannot run: analysis reports cannot be made into PDF")
         return None

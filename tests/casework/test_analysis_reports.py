@@ -326,6 +326,18 @@ def test_pdf_export_is_a_pdf(client, world):
     assert response.content.startswith(b"%PDF")
 
 
+def test_pdf_export_sets_the_chinese_in_a_chinese_font(client, world, monkeypatch):
+    from reporting import analysis_views
+
+    report = _written(_create(world["manager"]), world["manager"])
+    render = analysis_views.render_pdf
+    monkeypatch.setattr(analysis_views, "render_pdf", lambda html: render(html, uncompressed_pdf=True))
+    client.force_login(world["manager"])
+    response = client.get(f"/admin/analysis-reports/{report.pk}/report.pdf")
+    assert b"/BaseFont /" in response.content
+    assert b"WenQuanYi-Micro-Hei" in response.content
+
+
 def test_pdf_export_without_weasyprint_explains_instead_of_failing(client, world, monkeypatch):
     from reporting import analysis_views
 
