@@ -1,7 +1,6 @@
 """Analysis reports in the Wagtail admin: list, create, write, submit, freeze or return, view and
 export (PDF, XLSX). The rules are reporting.analysis's; these views only call them."""
 
-import io
 import logging
 from datetime import timedelta
 
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 from wagtail.admin.menu import MenuItem
 
 from casework import exports
@@ -254,37 +252,37 @@ def _filename(report):
     return f"analysis-{report.period_code}-{scope}"
 
 
+def _sheet_rows(report):
+    yield [_("Period"), report.period_start.isoformat(), report.period_end.isoformat()]
+    yield [_("State"), report.get_state_display()]
+    if report.frozen_at:
+        reviewer = report.reviewed_by
+        yield [
+            _("Reviewed and frozen"),
+            timezone.localtime(report.frozen_at).strftime("%Y-%m-%d %H:%M"),
+            (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "",
+        ]
+    yield [_("Causes (analysis)"), report.causes]
+    yield [_("Improvement proposals"), report.proposals]
+    yield [_("Decisions supported (decision references)"), report.decisions]
+    for _key, heading, headers, rows in analysis.figure_tables(report.figures, for_sheet=True):
+        yield []
+        yield [heading]
+        yield headers
+        yield from rows
+
+
 @never_cache
 def report_xlsx(request, pk):
     report = _report(request, pk)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Analysis report")[:31])
-
-    def put(row):
-        sheet.append(exports._xlsx_cells(sheet, row))
-
-    put([analysis.title(report)])
-    put([_("Period"), report.period_start.isoformat(), report.period_end.isoformat()])
-    put([_("State"), report.get_state_display()])
-    if report.frozen_at:
-        put([_("Reviewed and frozen"), timezone.localtime(report.frozen_at).strftime("%Y-%m-%d %H:%M")])
-    for label, text in (
-        (_("Causes (analysis)"), report.causes),
-        (_("Improvement proposals"), report.proposals),
-        (_("Decisions supported (decision references)"), report.decisions),
-    ):
-        put([label, text])
-    for _key, heading, headers, rows in analysis.figure_tables(report.figures, for_sheet=True):
-        put([])
-        put([heading])
-        put(headers)
-        for row in rows:
-            put(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=exports.CONTENT_TYPES[exports.XLSX])
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.xlsx"'
-    return response
+    # The title is the first row; then the text, then each table of figures under its heading.
+    return exports.spreadsheet_response(
+        exports.XLSX,
+        _filename(report),
+        [analysis.title(report)],
+        _sheet_rows(report),
+        sheet_title=_("Analysis report"),
+    )
 
 
 def render_pdf(html, **options):
