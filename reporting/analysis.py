@@ -9,6 +9,7 @@ Who may do what:
 - office reports: managers and supervisors write them; managers review and freeze them;
 - a department's reports: its reviewers write them (managers and supervisors too); its reviewers
   or a manager review and freeze them;
+- a report is reviewed (frozen or returned) by someone other than who submitted it;
 - managers, supervisors and auditors read every report; a department's handlers and reviewers
   read their department's.
 
@@ -183,6 +184,11 @@ def can_review(user, report):
     return report.department_id is not None and _reviewer_of(user, report.department)
 
 
+def may_review_now(user, report):
+    """Is the report waiting for this user's review (freeze or return)?"""
+    return report.state == State.IN_REVIEW and report.submitted_by_id != user.pk and can_review(user, report)
+
+
 def can_read(user, report):
     if access.has_role(user, *READ_ALL_ROLES):
         return True
@@ -213,6 +219,11 @@ def reports_visible_to(user):
 
 def _locked(report):
     return AnalysisReport.objects.select_for_update().select_related("department").get(pk=report.pk)
+
+
+def _require_second_pair_of_eyes(user, report):
+    if report.submitted_by_id == user.pk:
+        raise AnalysisReportError(_("A report is reviewed by someone other than who submitted it."))
 
 
 def _require_state(report, *states):
@@ -306,6 +317,7 @@ def freeze(user, report):
     if not can_review(user, report):
         raise AnalysisReportError(_("You may not review reports for this scope."))
     _require_state(report, State.IN_REVIEW)
+    _require_second_pair_of_eyes(user, report)
     report.state = State.FROZEN
     report.reviewed_by = user
     report.frozen_at = timezone.now()
@@ -322,6 +334,7 @@ def return_for_changes(user, report, comment):
     if not can_review(user, report):
         raise AnalysisReportError(_("You may not review reports for this scope."))
     _require_state(report, State.IN_REVIEW)
+    _require_second_pair_of_eyes(user, report)
     comment = (comment or "").strip()
     if not comment:
         raise AnalysisReportError(_("Say what should change before returning the report."))

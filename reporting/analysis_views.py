@@ -201,7 +201,7 @@ def _context(request, report):
         "charts": charts,
         "may_write": analysis.can_write(request.user, report.department)
         and report.state == report.State.DRAFT,
-        "may_review": analysis.can_review(request.user, report) and report.state == report.State.IN_REVIEW,
+        "may_review": analysis.may_review_now(request.user, report),
         "text_form": ReportTextForm(instance=report),
         "return_form": ReturnForm(),
     }

@@ -209,10 +209,21 @@ def test_returned_report_goes_back_to_draft_with_the_comment(world):
     assert report.return_comment == "請補充原因"
 
 
+def test_the_one_who_submitted_does_not_review(world):
+    reviewer = world["roads_reviewer"]
+    report = _written(_create(reviewer, world["roads"]), reviewer)
+    report = analysis.submit_for_review(reviewer, report)
+    assert not analysis.may_review_now(reviewer, report)
+    for step in (analysis.freeze, lambda user, report: analysis.return_for_changes(user, report, "改")):
+        with pytest.raises(analysis.AnalysisReportError):
+            step(reviewer, report)
+    assert analysis.may_review_now(world["manager"], report)
+
+
 def test_frozen_report_is_immutable_and_its_snapshot_stays(world):
-    manager = world["manager"]
-    report = _written(_create(manager), manager)
-    analysis.submit_for_review(manager, report)
+    manager, supervisor = world["manager"], world["supervisor"]
+    report = _written(_create(supervisor), supervisor)
+    analysis.submit_for_review(supervisor, report)
     with time_machine.travel(NOW, tick=False):
         report = analysis.freeze(manager, report)
     report.refresh_from_db()
@@ -265,10 +276,16 @@ def test_create_write_submit_and_freeze_through_the_screens(client, world):
     report.refresh_from_db()
     assert report.state == AnalysisReport.State.IN_REVIEW
     page = client.get(f"/admin/analysis-reports/{report.pk}/").content.decode()
-    assert t("Freeze report") in page and t("Save text") not in page
+    # The one who submitted waits for another reviewer; a manager freezes it.
+    assert t("Freeze report") not in page and t("Save text") not in page
     client.post(base + "freeze/")
     report.refresh_from_db()
-    assert report.state == AnalysisReport.State.FROZEN and report.reviewed_by == world["roads_reviewer"]
+    assert report.state == AnalysisReport.State.IN_REVIEW
+    client.force_login(world["manager"])
+    assert t("Freeze report") in client.get(f"/admin/analysis-reports/{report.pk}/").content.decode()
+    client.post(base + "freeze/")
+    report.refresh_from_db()
+    assert report.state == AnalysisReport.State.FROZEN and report.reviewed_by == world["manager"]
     # Frozen: a late edit is refused with a message and changes nothing.
     response = client.post(
         base + "text/", {"causes": "改", "proposals": "改", "decisions": "改"}, follow=True
@@ -353,4 +370,7 @@ def test_pdf_export_without_weasyprint_explains_instead_of_failing(client, world
     client.force_login(world["manager"])
     response = client.get(f"/admin/analysis-reports/{report.pk}/report.pdf", follow=True)
     assert response.status_code == 200
-    assert t("The PDF cannot be made on this server at the moment; download the XLSX instead.") in response.content.decode()
+    assert (
+        t("The PDF cannot be made on this server at the moment; download the XLSX instead.")
+        in response.content.decode()
+    )

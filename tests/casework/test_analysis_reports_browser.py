@@ -1,5 +1,5 @@
-"""An analysis report in the browser: the manager creates this quarter's office report, writes it,
-submits it and freezes it, then downloads it as PDF and XLSX. Every screen passes axe."""
+"""An analysis report in the browser: the supervisor creates this quarter's office report, writes it
+and submits it; the manager freezes it and downloads it as PDF and XLSX. Every screen passes axe."""
 
 import io
 
@@ -19,7 +19,7 @@ def test_an_analysis_report_written_frozen_and_exported(
     server = live_server.url
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
-    log_in_to_admin(page, server, "manager")
+    log_in_to_admin(page, server, "supervisor")
 
     page.goto(f"{server}/admin/analysis-reports/")
     assert page.locator("#analysis-reports tbody tr").count() == 2  # the demo's two
@@ -43,6 +43,10 @@ def test_an_analysis_report_written_frozen_and_exported(
         page.get_by_role("button", name="儲存內容").click()
     with page.expect_navigation():
         page.get_by_role("button", name="送審").click()
+    assert page.get_by_role("button", name="審核定稿").count() == 0
+    log_in_to_admin(page, server, "manager")
+    page.goto(f"{server}/admin/analysis-reports/")
+    page.get_by_role("link", name=f"{today.year}年第{quarter}季").click()
     with page.expect_navigation():
         page.get_by_role("button", name="審核定稿").click()
     assert page.locator("#analysis-state").inner_text() == "已審核定稿"
