@@ -189,9 +189,9 @@ def report_create(request):
 
 def _context(request, report):
     tables = analysis.figure_tables(report.figures)
-    charts = {
-        "category": bar_chart((row[0], row[1]) for row in tables[1][3]) if tables else "",
-    }
+    rows = {key: table_rows for key, _heading, _headers, table_rows in tables}
+    # Pictures of a table's numbers, drawn above the table that gives them.
+    charts = {key: bar_chart((row[0], row[-1]) for row in rows[key]) for key in ("category",) if key in rows}
     return {
         "report": report,
         "title": analysis.title(report),
