@@ -30,6 +30,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     WEB_CONCURRENCY=3
 
+# WeasyPrint (analysis reports as PDF) needs Pango at run time, and a font with Chinese glyphs;
+# pinned to bookworm's versions, as the base image is.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0=1.50.12+ds-1 libpangoft2-1.0-0=1.50.12+ds-1 fonts-wqy-microhei=0.2.0-beta-3.1 \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed numeric id, so USER below and file ownership on volumes mean the same on every host.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin appeals
 

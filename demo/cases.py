@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework import deadlines, roles, supervision, time_limits, workflow
 from casework.models import (
     OPEN_STATUSES,
+    AnalysisReport,
     Case,
     Department,
     DepartmentMembership,
@@ -19,6 +20,7 @@ from casework.models import (
     Visit,
 )
 from casework.workflow.batch import save_batch
+from reporting import analysis
 
 from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser
 
@@ -172,6 +174,7 @@ def load_casework(stdout=None, case_count=200):
             )
             workflow.register_visit(visit, intake)
     load_supervision(departments)
+    load_analysis_reports(departments)
     if stdout:
         stdout.write(
             f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases, "
@@ -226,3 +229,40 @@ def load_supervision(departments):
         workflow.issue_supervision_notice(
             open_case, supervisor, reason="民眾多次來電反映，請說明目前辦理進度及預定完成日期。"
         )
+
+
+def load_analysis_reports(departments):
+    """Last month's office analysis report, reviewed and frozen by the manager, and the demo
+    department's report of the same month, a draft its reviewer is writing. Once."""
+    if AnalysisReport.objects.exists():
+        return
+    User = get_user_model()
+    supervisor, manager = User.objects.get(username="supervisor"), User.objects.get(username="manager")
+    reviewer = User.objects.get(username="reviewer")
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    monthly = AnalysisReport.Kind.MONTHLY
+    office = analysis.create_report(supervisor, monthly, last_month.year, last_month.month)
+    analysis.update_text(
+        supervisor,
+        office,
+        causes=(
+            "本月投訴以噪音、道路坑洞及路燈故障為主，集中於夜間施工路段；部分案件因需跨部門協調，答復逾期。"
+        ),
+        proposals=(
+            "一、請工務局公告夜間施工時段並加強巡查；二、跨部門案件於分流時即指定主辦部門；"
+            "三、對同一地點重複投訴建立聯合處理機制。"
+        ),
+        decisions="提供局務會議討論夜間施工管理措施及年度考核參考。",
+    )
+    analysis.submit_for_review(supervisor, office)
+    analysis.freeze(manager, office)
+    department = analysis.create_report(
+        reviewer, monthly, last_month.year, last_month.month, departments[DEMO_DEPARTMENT]
+    )
+    analysis.update_text(
+        reviewer,
+        department,
+        causes="環境噪音投訴增加，主要來自商業區夜間營業。",
+        proposals="",
+        decisions="",
+    )

@@ -4,7 +4,7 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from . import dashboard, ledger
+from . import analysis_views, dashboard, ledger
 
 
 @hooks.register("register_admin_viewset")
@@ -28,4 +28,21 @@ def register_statistics_menu():
 def register_assessment_menu():
     return dashboard.AssessmentMenuItem(
         _("Assessment"), reverse_lazy("statistics:assessment"), icon_name="list-ul", order=170
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_analysis_report_urls():
+    return [
+        path(
+            "analysis-reports/",
+            include((analysis_views.urlpatterns, "analysis_reports"), namespace="analysis_reports"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_analysis_report_menu():
+    return analysis_views.AnalysisReportMenuItem(
+        _("Analysis reports"), reverse_lazy("analysis_reports:index"), icon_name="doc-full", order=175
     )

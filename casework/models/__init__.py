@@ -2,6 +2,10 @@
 invariants; every change to a case goes through the command layer (casework.workflow).
 """
 
+from .analysis import (  # noqa: F401
+    AnalysisReport,
+    FrozenReportError,
+)
 from .cases import (  # noqa: F401
     ACCESS_CODE_ALPHABET,
     ACCESS_CODE_LENGTH,

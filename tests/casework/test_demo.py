@@ -121,3 +121,17 @@ def test_demo_has_supervision_notices_answered_late_escalated_and_by_hand(demo_s
     count = notices.count()
     load_demo()
     assert SupervisionNotice.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_demo_has_a_frozen_office_report_and_a_draft_department_report(demo_site):
+    from casework.models import AnalysisReport
+
+    office = AnalysisReport.objects.get(department__isnull=True)
+    assert office.state == AnalysisReport.State.FROZEN and office.reviewed_by.username == "manager"
+    assert office.figures["total"] > 0
+    draft = AnalysisReport.objects.get(department__isnull=False)
+    assert draft.state == AnalysisReport.State.DRAFT
+    assert access.is_member(draft.created_by, draft.department_id, "reviewer")
+    load_demo()
+    assert AnalysisReport.objects.count() == 2
