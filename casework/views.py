@@ -70,7 +70,8 @@ def inbox(queryset, name, user):
         return open_cases.filter(status__in=UNASSIGNED_STATUSES, handler__isnull=True)
     if name == "department":
         own = access.department_ids(user)
-        return open_cases.filter(department_id__in=own) if own else open_cases
+        # Led or co-handled by one of the user's departments.
+        return open_cases.filter(access.in_departments(own)) if own else open_cases
     # My tasks: the steps that wait for this user (the rules say which), and for supervisors the
     # cases past their deadline.
     wanted = workflow.waiting_for(user)
@@ -112,6 +113,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "can_attach": case.is_open and access.has_role(request.user, *workflow_roles()),
         "duplicates": case.duplicates.all(),
         "supervision_notices": case.supervision_notices.select_related("issued_by", "answered_by"),
+        "co_handlings": case.co_handlings.select_related("department", "answered_by", "released_by"),
         "failed_notifications": case.outbox_messages.filter(status="failed").count(),
         "reissue_form": (
             reissue_form or ReissueAccessCodeForm(case=case)

@@ -19,6 +19,7 @@ from .commands import (
     attach_file,
     close,
     complete_milestone,
+    contribute_co_handling,
     escalate_supervision_notice,
     issue_supervision_notice,
     manager_approve,
@@ -35,6 +36,7 @@ from .commands import (
     refuse_extension,
     register_case,
     register_visit,
+    release_co_handler,
     reissue_access_code,
     reject,
     reopen,
@@ -54,6 +56,7 @@ from .commands import (
     withdraw,
 )
 from .rules import (
+    CO_HANDLER,
     HANDLER,
     INTAKE,
     MANAGER,
