@@ -32,9 +32,9 @@ INDICATORS = [
     ("handling_days", _("Average handling time (days)")),
     ("on_time_rate", _("On-time replies")),
     ("satisfaction_rate", _("Satisfaction")),
-    ("supervision_notices", _("Supervision notices")),
     ("co_handled", _("Cases co-handled")),
     ("co_handling_on_time", _("Co-handling answered on time")),
+    ("supervision_notices", _("Supervision notices")),
 ]
 RATES = {"intake_timeliness", "routing_accuracy", "on_time_rate", "satisfaction_rate", "co_handling_on_time"}
 
