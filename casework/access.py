@@ -4,10 +4,10 @@ Every back-office query of cases starts from cases_visible_to(user), so a case o
 departments simply does not exist for them (404), in listings, filters and exports alike.
 """
 
-from . import roles
 from django.db.models import Q
 
-from .models import CoHandling, Case, Department, DepartmentMembership, PersonalDataAccess
+from . import roles
+from .models import Case, CoHandling, Department, DepartmentMembership, PersonalDataAccess
 
 ALL_CASES_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
 DEPARTMENT_ROLES = (roles.HANDLER, roles.REVIEWER)

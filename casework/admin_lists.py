@@ -332,7 +332,11 @@ def department_cell(case):
                 (
                     "overdue" if row.state() == CoHandling.State.OVERDUE else "on_time",
                     _("Co-handling (%(department)s): %(state)s, due %(date)s")
-                    % {"department": row.department.name, "state": row.state_label(), "date": row.due_on.isoformat()},
+                    % {
+                        "department": row.department.name,
+                        "state": row.state_label(),
+                        "date": row.due_on.isoformat(),
+                    },
                 )
                 for row in rows
             ),

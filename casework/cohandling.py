@@ -26,7 +26,9 @@ def department_counts(cases):
     """{department id: {"led", "co_handled", "co_answered", "co_on_time", "co_released", "co_waiting"}}
     for these cases: a department counts the cases it leads apart from those it co-handles."""
     figures = defaultdict(
-        lambda: dict.fromkeys(("led", "co_handled", "co_answered", "co_on_time", "co_released", "co_waiting"), 0)
+        lambda: dict.fromkeys(
+            ("led", "co_handled", "co_answered", "co_on_time", "co_released", "co_waiting"), 0
+        )
     )
     led = cases.filter(department__isnull=False).values_list("department_id").annotate(n=Count("pk"))
     for department, n in led:

@@ -273,7 +273,10 @@ class CoHandlingReleaseForm(StepForm):
 
 
 def co_handling_label(row):
-    return _("%(department)s, due %(date)s") % {"department": row.department.name, "date": row.due_on.isoformat()}
+    return _("%(department)s, due %(date)s") % {
+        "department": row.department.name,
+        "date": row.due_on.isoformat(),
+    }
 
 
 class HandlingPlanForm(StepForm):

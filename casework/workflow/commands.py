@@ -554,7 +554,8 @@ def _add_co_handlers(step, co_handlers):
             )
         if department.pk in seen or department.pk in existing:
             raise TransitionNotAllowed(
-                _("%(department)s is already a co-handling department of this case.") % {"department": department}
+                _("%(department)s is already a co-handling department of this case.")
+                % {"department": department}
             )
         seen.add(department.pk)
         task = _required(task, _("Describe the task of each co-handling department."))
@@ -582,7 +583,11 @@ def _add_co_handlers(step, co_handlers):
         # The co-handling department's reviewers share the task out, as they do the lead's cases.
         for user in _reviewers_of(department.pk):
             step.notify_staff(
-                "co_handling_requested", user, f"co_handling:{department.pk}", task=task, due=due_on.isoformat()
+                "co_handling_requested",
+                user,
+                f"co_handling:{department.pk}",
+                task=task,
+                due=due_on.isoformat(),
             )
 
 

@@ -156,9 +156,10 @@ def waiting_co_handler_names(case):
     if case.pk is None:
         return []
     return list(
-        waiting_co_handlings().filter(case=case).order_by("department__name").values_list(
-            "department__name", flat=True
-        )
+        waiting_co_handlings()
+        .filter(case=case)
+        .order_by("department__name")
+        .values_list("department__name", flat=True)
     )
 
 

@@ -121,3 +121,19 @@ def test_demo_has_supervision_notices_answered_late_escalated_and_by_hand(demo_s
     count = notices.count()
     load_demo()
     assert SupervisionNotice.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_demo_has_a_co_handled_complaint_answered_by_one_and_awaited_from_another(demo_site):
+    from casework.models import CoHandling, Status
+
+    led = CoHandling.objects.filter(case__department__code="epb")
+    assert led.filter(answered_at__isnull=False).exists() and led.filter(answered_at__isnull=True).exists()
+    # The demo handler is asked to contribute to another department's case, and sees it.
+    handler = get_user_model().objects.get(username="handler")
+    awaited = CoHandling.objects.get(department__code="epb", answered_at__isnull=True)
+    assert awaited.case.status == Status.ROUTED
+    assert access.cases_visible_to(handler).filter(pk=awaited.case_id).exists()
+    count = CoHandling.objects.count()
+    load_demo()
+    assert CoHandling.objects.count() == count
