@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .cases import Case
 from .organisation import Department
@@ -13,11 +14,11 @@ from .organisation import Department
 
 class CoHandling(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        OVERDUE = "overdue", _("Overdue")
-        ANSWERED = "answered", _("Answered")
-        ANSWERED_LATE = "answered_late", _("Answered late")
-        RELEASED = "released", _("Released")
+        PENDING = "pending", pgettext_lazy("co-handling state", "Pending")
+        OVERDUE = "overdue", pgettext_lazy("co-handling state", "Overdue")
+        ANSWERED = "answered", pgettext_lazy("co-handling state", "Answered")
+        ANSWERED_LATE = "answered_late", pgettext_lazy("co-handling state", "Answered late")
+        RELEASED = "released", pgettext_lazy("co-handling state", "Released")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="co_handlings")
     department = models.ForeignKey(
