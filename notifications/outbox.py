@@ -214,6 +214,10 @@ def render(message):
             params["due"] = ctx.get("due", "")
             subject = _("Your department co-handles case %(reference)s; contribute by %(due)s") % params
             lines = [ctx.get("task", ""), case.subject]
+        elif message.template == "co_handling_overdue":
+            params["due"] = ctx.get("due", "")
+            subject = _("Your department's contribution to case %(reference)s was due on %(due)s") % params
+            lines = [case.subject]
         elif message.template == "co_handling_answered":
             params["department"] = ctx.get("department", "")
             subject = _("%(department)s recorded its contribution to case %(reference)s") % params

@@ -368,3 +368,21 @@ def test_statistics_and_assessment_count_leading_and_co_handling_apart(world):
     assert rows["工務局"]["cases"] == 2 and rows["工務局"]["co_handled"] == 0
     assert rows["環境保護局"]["cases"] == 0 and rows["環境保護局"]["co_handled"] == 2
     assert rows["環境保護局"]["co_handling_on_time"] == 0.5
+
+
+def test_the_supervision_round_reminds_a_co_handling_department_once_when_its_task_is_overdue(world):
+    from casework import supervision
+
+    case = co_handled_case(world, due_on=TODAY - timedelta(days=1))
+    co_handled_case(world, due_on=TODAY + timedelta(days=1))  # not due yet: no reminder
+    supervision.run(TODAY)
+    supervision.run(TODAY)
+    reminded = OutboxMessage.objects.filter(template="co_handling_overdue")
+    assert set(reminded.values_list("user", flat=True)) == {world["env_handler"].pk, world["env_reviewer"].pk}
+    assert set(reminded.values_list("case", flat=True)) == {case.pk}
+
+
+def test_the_refusal_to_draft_is_in_the_staff_members_language(world):
+    case = co_handled_case(world)
+    with translation.override("zh-hant"):
+        assert "協辦部門：環境保護局" in workflow.refusal(world["handler"], case, "submit_for_review")
