@@ -386,3 +386,22 @@ def test_the_refusal_to_draft_is_in_the_staff_members_language(world):
     case = co_handled_case(world)
     with translation.override("zh-hant"):
         assert "協辦部門：環境保護局" in workflow.refusal(world["handler"], case, "submit_for_review")
+
+
+def test_the_co_handlers_overdue_inbox_holds_its_late_task_and_its_unassigned_inbox_the_leads_cases_only(
+    client, world
+):
+    late = co_handled_case(world, due_on=TODAY - timedelta(days=1), due_date=TODAY + timedelta(days=9))
+    unassigned = co_handled_case(
+        world, status=Status.ROUTED, handler=None, due_date=TODAY + timedelta(days=9)
+    )
+    client.force_login(world["env_reviewer"])
+    overdue = client.get(reverse("casework:case_index"), {"inbox": "overdue"}).content.decode()
+    assert late.reference in overdue and unassigned.reference not in overdue
+    page = client.get(reverse("casework:case_index"), {"inbox": "unassigned"}).content.decode()
+    assert unassigned.reference not in page
+    client.force_login(world["reviewer"])
+    assert (
+        unassigned.reference
+        in client.get(reverse("casework:case_index"), {"inbox": "unassigned"}).content.decode()
+    )
