@@ -405,3 +405,13 @@ def test_the_co_handlers_overdue_inbox_holds_its_late_task_and_its_unassigned_in
         unassigned.reference
         in client.get(reverse("casework:case_index"), {"inbox": "unassigned"}).content.decode()
     )
+
+
+def test_the_statistics_page_lists_the_cases_each_department_co_handled(client, world):
+    co_handled_case(world, received_at=NOW - timedelta(days=3))
+    client.force_login(world["manager"])
+    page = client.get("/admin/statistics/", {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
+    table = page[page.index('id="statistics-co_handling"') :]
+    table = table[: table.index("</table>")]
+    assert "Cases co-handled by department" in table
+    assert '<th scope="row">環境保護局</th><td>1</td>' in table
