@@ -4,8 +4,10 @@ Every back-office query of cases starts from cases_visible_to(user), so a case o
 departments simply does not exist for them (404), in listings, filters and exports alike.
 """
 
+from django.db.models import Q
+
 from . import roles
-from .models import Case, Department, DepartmentMembership, PersonalDataAccess
+from .models import Case, CoHandling, Department, DepartmentMembership, PersonalDataAccess
 
 ALL_CASES_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
 DEPARTMENT_ROLES = (roles.HANDLER, roles.REVIEWER)
@@ -80,12 +82,18 @@ def personal_data_department_ids(user):
     return frozenset(department_ids(user))
 
 
+def in_departments(departments):
+    """Cases led by one of the departments or co-handled by one (協辦): both see the case."""
+    co_handled = CoHandling.objects.filter(department_id__in=departments).values("case_id")
+    return Q(department_id__in=departments) | Q(pk__in=co_handled)
+
+
 def cases_visible_to(user):
     departments = visible_department_ids(user)
     if departments is None:
         return Case.objects.all()
     if departments:
-        return Case.objects.filter(department_id__in=departments)
+        return Case.objects.filter(in_departments(departments))
     return Case.objects.none()
 
 
@@ -98,7 +106,12 @@ def departments_visible_to(user):
 
 def can_see_personal_data(user, case):
     departments = personal_data_department_ids(user)
-    return departments is None or (case.department_id is not None and case.department_id in departments)
+    if departments is None:
+        return True
+    if case.department_id is not None and case.department_id in departments:
+        return True
+    # A co-handling department works on the matter too, and each showing is logged like the lead's.
+    return bool(departments) and case.co_handlings.filter(department_id__in=departments).exists()
 
 
 def log_personal_data_access(user, case, what):

@@ -41,7 +41,7 @@ from . import access, exports, roles
 from .access import masked_citizen
 from .deadlines import WorkingCalendar, sla_state
 from .forms import CaseFilterForm, SupervisionNoticeFilterForm
-from .models import Case, PersonalDataAccess, StageLimits, SupervisionNotice, Visit
+from .models import Case, CoHandling, PersonalDataAccess, StageLimits, SupervisionNotice, Visit
 from .templatetags.casework_tags import masked_name
 from .views import ACCESS_LOG_ROLES, INBOXES, REGISTRAR_ROLES, inbox
 
@@ -316,6 +316,34 @@ def due_cell(case):
     return due
 
 
+def department_cell(case):
+    """The lead department, and the co-handling tasks of the reader's departments with their state."""
+    lead = str(case.department) if case.department_id else DASH
+    rows = getattr(case, "listing_co_handlings", ())
+    if not rows:
+        return lead
+    return format_html(
+        "{}{}",
+        lead,
+        format_html_join(
+            "",
+            '<br><span class="sla sla--{}">{}</span>',
+            (
+                (
+                    "overdue" if row.state() == CoHandling.State.OVERDUE else "on_time",
+                    _("Co-handling (%(department)s): %(state)s, due %(date)s")
+                    % {
+                        "department": row.department.name,
+                        "state": row.state_label(),
+                        "date": row.due_on.isoformat(),
+                    },
+                )
+                for row in rows
+            ),
+        ),
+    )
+
+
 # Column classes for narrow screens (casework/_styles.html): priority columns stay on a phone, folded
 # ones are hidden there and shown inside the row's "More" details instead.
 PRIORITY_COLUMN = "casework-col casework-col--%s"
@@ -395,9 +423,18 @@ class CaseIndexView(BackOfficeIndexView):
         limits = StageLimits.load(self.request)
         calendar = WorkingCalendar(timezone.localdate())
         cases = list(cases)
+        co_handlings = {}
+        own = access.department_ids(self.request.user)
+        if own:
+            # The tasks of the reader's departments on this page's cases (one query), with their state.
+            for row in CoHandling.objects.filter(case__in=cases, department_id__in=own).select_related(
+                "department"
+            ):
+                co_handlings.setdefault(row.case_id, []).append(row)
         for case in cases:
             case.listing_citizen = masked_citizen(case)
             case.listing_sla = sla_state(case, limits=limits, calendar=calendar)
+            case.listing_co_handlings = co_handlings.get(case.pk, ())
         page.object_list = cases
         return paginator, page, cases, is_paginated
 
@@ -422,7 +459,7 @@ class CaseIndexView(BackOfficeIndexView):
             column("category", _("Category"), "get_category_display", classname=FOLDED_COLUMN % "category"),
             column("channel", _("Channel"), "get_channel_display", classname=FOLDED_COLUMN % "channel"),
             column("status", _("Status"), "get_status_display", classname=PRIORITY_COLUMN % "status"),
-            column("department", _("Department"), classname=FOLDED_COLUMN % "department"),
+            column("department", _("Department"), department_cell, classname=FOLDED_COLUMN % "department"),
             column(
                 "handler",
                 _("Handler"),
@@ -437,7 +474,7 @@ class CaseIndexView(BackOfficeIndexView):
         return [
             (_("Category"), case.get_category_display()),
             (_("Channel"), case.get_channel_display()),
-            (_("Department"), case.department or DASH),
+            (_("Department"), department_cell(case)),
             (_("Handler"), staff_name(case.handler) or DASH),
             (_("Citizen"), citizen_cell(case)),
         ]

@@ -152,11 +152,65 @@ class ReplyForm(StepForm):
         self.fields["reply_text"].initial = self.case.draft_reply
 
 
+# Rows of co-handling departments offered by the routing forms; a case needing more is rare, and
+# a further one can be added when it is re-routed.
+CO_HANDLING_ROWS = 3
+
+
 class RouteForm(StepForm):
+    """The lead department, and up to CO_HANDLING_ROWS co-handling departments (協辦) each with its
+    task and due date; cleaned_data gives them as `co_handlers` (department, task, due date)."""
+
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True)
     )
     reason = text_field(_("Note (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(is_active=True)
+        for n in range(1, CO_HANDLING_ROWS + 1):
+            self.fields[f"co_department_{n}"] = forms.ModelChoiceField(
+                label=_("Co-handling department %(n)s") % {"n": n},
+                queryset=departments,
+                required=False,
+                help_text=_("Optional: a further department that contributes (協辦).") if n == 1 else "",
+            )
+            self.fields[f"co_task_{n}"] = text_field(
+                _("Task of co-handling department %(n)s") % {"n": n}, required=False
+            )
+            self.fields[f"co_due_on_{n}"] = forms.DateField(
+                label=_("Due date of co-handling department %(n)s") % {"n": n},
+                required=False,
+                validators=DATE_LIMITS,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("Empty: five working days from today, and not after the reply is due."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("department")
+        co_handlers, seen = [], set()
+        for n in range(1, CO_HANDLING_ROWS + 1):
+            department = cleaned.pop(f"co_department_{n}", None)
+            task = (cleaned.pop(f"co_task_{n}", "") or "").strip()
+            due_on = cleaned.pop(f"co_due_on_{n}", None)
+            if department is None:
+                if task or due_on:
+                    self.add_error(f"co_department_{n}", _("Choose the co-handling department."))
+                continue
+            if lead is not None and department.pk == lead.pk:
+                self.add_error(f"co_department_{n}", _("The lead department cannot also co-handle the case."))
+            elif department.pk in seen or self.case.co_handlings.filter(department=department).exists():
+                self.add_error(f"co_department_{n}", _("This department already co-handles the case."))
+            if not task:
+                self.add_error(f"co_task_{n}", _("Describe the task of this co-handling department."))
+            if due_on is not None and due_on < timezone.localdate():
+                self.add_error(f"co_due_on_{n}", _("A co-handling due date cannot be in the past."))
+            seen.add(department.pk)
+            co_handlers.append((department, task, due_on))
+        cleaned["co_handlers"] = co_handlers
+        return cleaned
 
 
 class RerouteForm(RouteForm):
@@ -182,6 +236,47 @@ class AssignForm(StepForm):
             handlers = handlers.filter(pk=self.user.pk)
         self.fields["handler"].queryset = handlers.distinct().order_by("last_name", "first_name")
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class CoHandlingContributionForm(StepForm):
+    co_handling = forms.ModelChoiceField(label=_("Co-handling task"), queryset=None, empty_label=None)
+    contribution = text_field(
+        _("Contribution of your department"), help_text=_("For the lead department's reply; staff only.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .workflow.rules import co_handler_departments
+
+        field = self.fields["co_handling"]
+        field.queryset = self.case.co_handlings.filter(
+            answered_at__isnull=True,
+            released_at__isnull=True,
+            department__in=co_handler_departments(self.user, self.case),
+        ).select_related("department")
+        field.label_from_instance = co_handling_label
+
+
+class CoHandlingReleaseForm(StepForm):
+    co_handling = forms.ModelChoiceField(
+        label=_("Co-handling department to release"), queryset=None, empty_label=None
+    )
+    reason = text_field(_("Reason for the release"), help_text=_("Staff only."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["co_handling"]
+        field.queryset = self.case.co_handlings.filter(
+            answered_at__isnull=True, released_at__isnull=True
+        ).select_related("department")
+        field.label_from_instance = co_handling_label
+
+
+def co_handling_label(row):
+    return _("%(department)s, due %(date)s") % {
+        "department": row.department.name,
+        "date": row.due_on.isoformat(),
+    }
 
 
 class HandlingPlanForm(StepForm):

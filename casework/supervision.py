@@ -5,12 +5,14 @@ near; when the stage is overdue, record a supervision notice (督辦通知) on t
 department. A stage still overdue SUPERVISION_REPEAT_DAYS later gets a further notice one rung up
 the escalation ladder. Every notice, the round's or a supervisor's, asks the responsible department
 to answer by a date; one still unanswered after that date climbs the ladder, a rung every
-SUPERVISION_REPEAT_DAYS. Notices are unique per stage and level, escalations are counted on the
+SUPERVISION_REPEAT_DAYS. A co-handling department (協辦) whose task is past its due date is
+reminded once, its handlers and reviewers. Notices are unique per stage and level, escalations are counted on the
 notice and messages are unique per dedupe key, so a second run on the same day records and sends
 nothing.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -19,7 +21,7 @@ from notifications import outbox
 from . import workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
 from .escalation import HANDLER, ladder, recipients, rung_at, rung_name
-from .models import OPEN_STATUSES, Case, SLAState, SupervisionNotice
+from .models import OPEN_STATUSES, Case, SLAState, SupervisionNotice, waiting_co_handlings
 
 
 def repeat_days():
@@ -49,6 +51,7 @@ def run(today=None):
             "due_soon", case.handler, case, stage_key(case), due=case.due_date.isoformat()
         ):
             reminders += 1
+    reminders += remind_overdue_co_handlers(today)
     notices = 0
     for case in filter_by_sla(running, SLAState.OVERDUE, today):
         for level in range(1, level_for(case, today) + 1):
@@ -56,6 +59,22 @@ def run(today=None):
                 notices += 1
     escalate_overdue(today)
     return reminders, notices
+
+
+def remind_overdue_co_handlers(today):
+    """Tell each co-handling department whose task on an open case is overdue, once per task."""
+    overdue = waiting_co_handlings().filter(due_on__lt=today, case__status__in=OPEN_STATUSES)
+    reminders = 0
+    for row in overdue.select_related("case", "department"):
+        people = get_user_model().objects.filter(
+            is_active=True, department_memberships__department=row.department_id
+        )
+        for user in people.distinct():
+            if outbox.queue_for_staff(
+                "co_handling_overdue", user, row.case, f"co_handling:{row.pk}", due=row.due_on.isoformat()
+            ):
+                reminders += 1
+    return reminders
 
 
 def issue_notice(case, level, today=None):

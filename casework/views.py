@@ -4,7 +4,7 @@ case outside the user's departments is a 404) and change them only through casew
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from . import access, roles, workflow
 from .attachments import add_attachment
-from .deadlines import filter_by_sla, sla_condition
+from .deadlines import sla_condition
 from .forms import CaseRegistrationForm, ReissueAccessCodeForm, VisitForm
-from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState, SupervisionNotice
+from .models import OPEN_STATUSES, UNASSIGNED_STATUSES, SLAState, SupervisionNotice, waiting_co_handlings
 
 INBOXES = [
     ("mine", gettext_lazy("My tasks")),
@@ -57,7 +57,15 @@ def inbox(queryset, name, user):
         return queryset
     open_cases = queryset.filter(status__in=OPEN_STATUSES)
     if name == "overdue":
-        return filter_by_sla(queryset, SLAState.OVERDUE)
+        overdue = sla_condition(SLAState.OVERDUE)
+        own = co_handling_departments(user)
+        if own:
+            # Also the cases whose co-handling task of the user's departments is past its date.
+            late = waiting_co_handlings().filter(
+                department_id__in=own, due_on__lt=timezone.localdate(), case__status__in=OPEN_STATUSES
+            )
+            overdue |= Q(pk__in=late.values("case_id"))
+        return queryset.filter(overdue)
     if name == "supervised":
         # A notice belongs to the stage it was issued in: once the case moves on, the stage it
         # concerned is over and the case leaves this inbox.
@@ -67,10 +75,14 @@ def inbox(queryset, name, user):
         return open_cases.filter(Exists(notices))
     if name == "unassigned":
         # Accepted and not yet routed, or routed and taken by nobody (the unassigned_cases index).
-        return open_cases.filter(status__in=UNASSIGNED_STATUSES, handler__isnull=True)
+        unassigned = open_cases.filter(status__in=UNASSIGNED_STATUSES, handler__isnull=True)
+        own = co_handling_departments(user)
+        # A co-handling department assigns nobody on the lead's case.
+        return unassigned.filter(department_id__in=own) if own else unassigned
     if name == "department":
         own = access.department_ids(user)
-        return open_cases.filter(department_id__in=own) if own else open_cases
+        # Led or co-handled by one of the user's departments.
+        return open_cases.filter(access.in_departments(own)) if own else open_cases
     # My tasks: the steps that wait for this user (the rules say which), and for supervisors the
     # cases past their deadline.
     wanted = workflow.waiting_for(user)
@@ -79,6 +91,12 @@ def inbox(queryset, name, user):
         # cases are read, never all collected first.
         wanted |= sla_condition(SLAState.OVERDUE)
     return open_cases.filter(wanted)
+
+
+def co_handling_departments(user):
+    """The departments of a user who sees cases by department (their cases may be co-handled);
+    empty for those who see every case."""
+    return set() if access.sees_all_cases(user) else access.department_ids(user)
 
 
 # --- One case ----------------------------------------------------------------------------------
@@ -112,6 +130,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "can_attach": case.is_open and access.has_role(request.user, *workflow_roles()),
         "duplicates": case.duplicates.all(),
         "supervision_notices": case.supervision_notices.select_related("issued_by", "answered_by"),
+        "co_handlings": case.co_handlings.select_related("department", "answered_by", "released_by"),
         "failed_notifications": case.outbox_messages.filter(status="failed").count(),
         "reissue_form": (
             reissue_form or ReissueAccessCodeForm(case=case)

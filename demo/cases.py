@@ -10,6 +10,9 @@ from casework.models import (
     OPEN_STATUSES,
     AnalysisReport,
     Case,
+    Category,
+    Channel,
+    CoHandling,
     Department,
     DepartmentMembership,
     ReplyTemplate,
@@ -174,6 +177,7 @@ def load_casework(stdout=None, case_count=200):
             )
             workflow.register_visit(visit, intake)
     load_supervision(departments)
+    load_co_handling(departments)
     load_analysis_reports(departments)
     if stdout:
         stdout.write(
@@ -266,3 +270,65 @@ def load_analysis_reports(departments):
         proposals="",
         decisions="",
     )
+
+
+# Complaints that need several departments (000 §三(四)2): one led by the demo department with one
+# co-handler answered and one still waiting, and one the demo department co-handles for another.
+CO_HANDLED_COMPLAINTS = [
+    (
+        "epb",
+        "社區排水溝發臭並造成道路積水",
+        "住家旁排水溝長期發臭，下雨時道路積水，機車騎士多次滑倒。希望查明污染來源並改善排水。",
+        [
+            (
+                "pwd",
+                "查明排水溝堵塞情形，提出疏濬時程。",
+                "經現場勘查，排水溝淤積約三十公尺，已排定下週疏濬。",
+            ),
+            ("dot", "評估疏濬施工期間的交通管制措施。", None),
+        ],
+    ),
+    (
+        "pwd",
+        "道路施工廢水排入溪流",
+        "附近道路工程將廢水直接排入溪流，溪水混濁並有異味。",
+        [("epb", "採樣檢驗溪水水質並認定污染責任。", None)],
+    ),
+]
+
+
+def load_co_handling(departments):
+    """The co-handled complaints, once, each through the workflow as staff would take them."""
+    if CoHandling.objects.exists():
+        return
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=("intake", "handler", "admin"))}
+    if len(users) < 3:
+        return
+    for lead, subject, content, co_handlers in CO_HANDLED_COMPLAINTS:
+        case, _code = workflow.register_case(
+            actor=users["intake"],
+            channel=Channel.HOTLINE,
+            category=Category.COMPLAINT,
+            subject=subject,
+            content=content,
+            citizen_name="李志明",
+            citizen_phone="0912345678",
+        )
+        workflow.accept(case, users["intake"])
+        workflow.route(
+            case,
+            users["intake"],
+            department=departments[lead],
+            co_handlers=[(departments[code], task, None) for code, task, _answer in co_handlers],
+        )
+        if lead == DEMO_DEPARTMENT:
+            workflow.record_handling_plan(
+                case, users["handler"], plan="會同工務局、交通局現場會勘，查明污染來源。"
+            )
+        for code, _task, answer in co_handlers:
+            if answer:
+                # The demo has no staff of the other departments; the administrator (a member of every
+                # department) records their answer.
+                row = CoHandling.objects.get(case=case, department=departments[code])
+                workflow.contribute_co_handling(case, users["admin"], co_handling=row, contribution=answer)

@@ -210,6 +210,18 @@ def render(message):
         elif message.template == "supervision_answered":
             subject = _("The supervision notice on case %(reference)s was answered") % params
             lines = [ctx.get("text", ""), case.subject]
+        elif message.template == "co_handling_requested":
+            params["due"] = ctx.get("due", "")
+            subject = _("Your department co-handles case %(reference)s; contribute by %(due)s") % params
+            lines = [ctx.get("task", ""), case.subject]
+        elif message.template == "co_handling_overdue":
+            params["due"] = ctx.get("due", "")
+            subject = _("Your department's contribution to case %(reference)s was due on %(due)s") % params
+            lines = [case.subject]
+        elif message.template == "co_handling_answered":
+            params["department"] = ctx.get("department", "")
+            subject = _("%(department)s recorded its contribution to case %(reference)s") % params
+            lines = [case.subject]
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

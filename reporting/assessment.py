@@ -6,7 +6,9 @@ Indicators, for the cases received in the period:
 - handling time: average calendar days from receipt to reply;
 - on-time rate: replies by their due date, per replied case;
 - satisfaction: satisfied or basically satisfied, per rated case;
-- supervision notices: notices issued about the department's (handler's) cases.
+- supervision notices: notices issued about the department's (handler's) cases;
+- co-handling (協辦), for departments only, apart from the cases they lead: the cases the department
+  co-handled, and its contributions recorded by their due date per contribution recorded.
 """
 
 from collections import defaultdict
@@ -18,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework import cohandling
 from casework.models import Case, Department, Event
 
 from .statistics import case_facts, local_day_bounds
@@ -29,9 +32,11 @@ INDICATORS = [
     ("handling_days", _("Average handling time (days)")),
     ("on_time_rate", _("On-time replies")),
     ("satisfaction_rate", _("Satisfaction")),
+    ("co_handled", _("Cases co-handled")),
+    ("co_handling_on_time", _("Co-handling answered on time")),
     ("supervision_notices", _("Supervision notices")),
 ]
-RATES = {"intake_timeliness", "routing_accuracy", "on_time_rate", "satisfaction_rate"}
+RATES = {"intake_timeliness", "routing_accuracy", "on_time_rate", "satisfaction_rate", "co_handling_on_time"}
 
 
 def _cases(start, end):
@@ -72,7 +77,7 @@ def supervision_counts(cases, group_field):
     return dict(rows)
 
 
-def _indicators(facts, notices):
+def _indicators(facts, notices, co=None):
     cases = len(facts)
     screened = sum(f["screening_done"] for f in facts)
     routed = [f for f in facts if f["department_id"] is not None]
@@ -91,6 +96,9 @@ def _indicators(facts, notices):
         "on_time_rate": rate(sum(f["reply_on_time"] for f in facts), reply_done),
         "satisfaction_rate": rate(sum(f["satisfied"] + f["basically_satisfied"] for f in facts), rated),
         "supervision_notices": notices,
+        # Handlers work for their department's co-handling too, but it is counted by department.
+        "co_handled": co["co_handled"] if co is not None else None,
+        "co_handling_on_time": rate(co["co_on_time"], co["co_answered"]) if co is not None else None,
     }
 
 
@@ -108,10 +116,21 @@ def assess(start, end, departments):
     # Every case of the period: a notice sent to a department about a case since routed elsewhere.
     department_notices = supervision_counts(_cases(start, end), "department")
     handler_notices = supervision_counts(cases, "handler")
+    # The cases of the period co-handled by the departments, wherever they were led.
+    wanted = {getattr(d, "pk", d) for d in departments}
+    co = {
+        pk: counts
+        for pk, counts in cohandling.department_counts(_cases(start, end)).items()
+        if pk in wanted and counts["co_handled"]
+    }
+    for pk in co:
+        by_department.setdefault(pk, [])
     names = {d.pk: d.name for d in Department.objects.filter(pk__in=by_department)}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=by_handler)}
+    no_co_handling = dict.fromkeys(("co_handled", "co_on_time", "co_answered"), 0)
     department_rows = sorted(
-        (names[pk], _indicators(rows, department_notices.get(pk, 0))) for pk, rows in by_department.items()
+        (names[pk], _indicators(rows, department_notices.get(pk, 0), co.get(pk, no_co_handling)))
+        for pk, rows in by_department.items()
     )
     handler_rows = sorted(
         (users[pk].get_full_name() or users[pk].get_username(), _indicators(rows, handler_notices.get(pk, 0)))

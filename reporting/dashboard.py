@@ -167,6 +167,15 @@ def dashboard(request):
             [(names.get(pk, _("Not routed yet")), n) for pk, n in figures["by_department"].items()],
         ),
         (
+            "co_handling",
+            _("Cases co-handled by department (besides those it leads)"),
+            sorted(
+                (names.get(pk, ""), row["co_handled"])
+                for pk, row in figures["co_handling"].items()
+                if row["co_handled"]
+            ),
+        ),
+        (
             "adoption",
             _("Suggestions by adoption decision"),
             [(str(label), figures["adoption"][measure]) for measure, label in ADOPTION_LABELS.items()],

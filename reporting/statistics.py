@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.tasks import enqueue_on_commit
+from casework import cohandling
 from casework.models import (
     Case,
     Category,
@@ -427,6 +428,19 @@ def trend(rows, grain="month"):
     )
 
 
+def co_handling_by_department(start, end, departments=None):
+    """{department id: counts} of cases received from start to end: those the department led apart
+    from those it co-handled (協辦), with its contributions answered, on time, released and waiting
+    (casework.cohandling.department_counts). Read from the cases: co-handling has no roll-up."""
+    first, _ = local_day_bounds(start)
+    _, last = local_day_bounds(end)
+    counts = cohandling.department_counts(Case.objects.filter(received_at__gte=first, received_at__lt=last))
+    if departments is not None:
+        wanted = {getattr(d, "pk", d) for d in departments}
+        counts = {pk: row for pk, row in counts.items() if pk in wanted}
+    return counts
+
+
 def dashboard_figures(start, end, departments=None, grain="month"):
     """Everything the dashboard shows, for cases received from start to end in the departments."""
     rows = rollups(start, end, departments)
@@ -440,6 +454,7 @@ def dashboard_figures(start, end, departments=None, grain="month"):
         "by_channel": counts_by(rows, "channel"),
         "by_status": counts_by(rows, "status"),
         "by_department": counts_by(rows, "department"),
+        "co_handling": co_handling_by_department(start, end, departments),
         "by_period": counts_by_period(rows, grain),
         "handling_time": handling_time(rows),
         "on_time": on_time_by_stage(rows, sums),

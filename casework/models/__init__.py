@@ -39,6 +39,10 @@ from .choices import (  # noqa: F401
     SLAState,
     Status,
 )
+from .cohandling import (  # noqa: F401
+    CoHandling,
+    waiting_co_handlings,
+)
 from .notifications import (  # noqa: F401
     OutboxMessage,
     SupervisionNotice,

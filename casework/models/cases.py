@@ -371,6 +371,9 @@ class Event(AppendOnly):
         PROGRESS = "progress", pgettext_lazy("case event", "Progress update")
         ACCESS_CODE_REISSUED = "access_code_reissued", pgettext_lazy("case event", "Access code reissued")
         MILESTONE_DONE = "milestone_done", pgettext_lazy("case event", "Implementation milestone completed")
+        CO_HANDLING_REQUESTED = "co_handling_requested", pgettext_lazy("case event", "Co-handling requested")
+        CO_HANDLING_ANSWERED = "co_handling_answered", pgettext_lazy("case event", "Co-handling contribution")
+        CO_HANDLING_RELEASED = "co_handling_released", pgettext_lazy("case event", "Co-handler released")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

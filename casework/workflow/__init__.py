@@ -19,6 +19,7 @@ from .commands import (
     attach_file,
     close,
     complete_milestone,
+    contribute_co_handling,
     escalate_supervision_notice,
     issue_supervision_notice,
     manager_approve,
@@ -37,6 +38,7 @@ from .commands import (
     register_visit,
     reissue_access_code,
     reject,
+    release_co_handler,
     reopen,
     replay,
     replay_registration,
@@ -54,6 +56,7 @@ from .commands import (
     withdraw,
 )
 from .rules import (
+    CO_HANDLER,
     HANDLER,
     INTAKE,
     MANAGER,

@@ -22,11 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from .. import access, crypto, effects, escalation, forms, roles
+from .. import access, cohandling, crypto, effects, escalation, forms, roles
 from ..models import (
     Attachment,
     Case,
     Channel,
+    CoHandling,
     DepartmentMembership,
     Event,
     Milestone,
@@ -41,6 +42,8 @@ from . import rules
 from .rules import (
     ANY_OPEN,
     BEFORE_REPLY,
+    CO_HANDLER,
+    CO_HANDLING_STATES,
     HANDLER,
     HANDLING,
     INTAKE,
@@ -520,7 +523,9 @@ def _passed_to(step, department):
     form=forms.RouteForm,
     waits_for=(INTAKE,),
 )
-def route(step, department, reason=""):
+def route(step, department, reason="", co_handlers=()):
+    """`co_handlers`: further departments beside the lead `department`, as (department, task, due
+    date or None for the default) triples."""
     if department is None:
         raise TransitionNotAllowed(_("Choose a department."))
     step.move(S.ROUTED)
@@ -529,6 +534,61 @@ def route(step, department, reason=""):
     _passed_to(step, department)
     if reason:
         step.event(K.NOTE, reason)
+    _add_co_handlers(step, co_handlers)
+
+
+def _add_co_handlers(step, co_handlers):
+    """Each co-handling department's task on the case, on the timeline for staff only."""
+    case = step.case
+    today = timezone.localtime(step.now).date()
+    existing = set()
+    if case.pk is not None:
+        existing = set(case.co_handlings.values_list("department_id", flat=True))
+    seen = set()
+    for department, task, due_on in co_handlers:
+        if department is None:
+            raise TransitionNotAllowed(_("Choose the co-handling department."))
+        if department.pk == case.department_id:
+            raise TransitionNotAllowed(
+                _("%(department)s leads the case; it cannot also co-handle it.") % {"department": department}
+            )
+        if department.pk in seen or department.pk in existing:
+            raise TransitionNotAllowed(
+                _("%(department)s is already a co-handling department of this case.")
+                % {"department": department}
+            )
+        seen.add(department.pk)
+        task = _required(task, _("Describe the task of each co-handling department."))
+        due_on = due_on or cohandling.default_due(case, today)
+        if due_on < today:
+            raise TransitionNotAllowed(_("A co-handling due date cannot be in the past."))
+        row = step.add(
+            CoHandling(
+                case=case,
+                department=department,
+                task=task,
+                due_on=due_on,
+                requested_at=step.now,
+                requested_by=step.actor,
+            )
+        )
+        step.event(
+            K.CO_HANDLING_REQUESTED,
+            task,
+            co_handling=row.pk,
+            department=department.pk,
+            department_name=department.name,
+            due_on=due_on.isoformat(),
+        )
+        # The co-handling department's reviewers share the task out, as they do the lead's cases.
+        for user in _reviewers_of(department.pk):
+            step.notify_staff(
+                "co_handling_requested",
+                user,
+                f"co_handling:{department.pk}",
+                task=task,
+                due=due_on.isoformat(),
+            )
 
 
 @transition(
@@ -538,7 +598,7 @@ def route(step, department, reason=""):
     who=(INTAKE, SUPERVISOR, REVIEWER),
     form=forms.RerouteForm,
 )
-def reroute(step, department, reason):
+def reroute(step, department, reason, co_handlers=()):
     reason = _required(reason, _("Give the reason for re-routing."))
     if department is None:
         raise TransitionNotAllowed(_("Choose a department."))
@@ -554,6 +614,101 @@ def reroute(step, department, reason):
         K.REROUTED, reason, from_department=previous.pk if previous else None, department=department.pk
     )
     _passed_to(step, department)
+    # A co-handling department that now leads the case owes itself no contribution.
+    becomes_lead = case.co_handlings.filter(
+        department=department, answered_at__isnull=True, released_at__isnull=True
+    ).first()
+    if becomes_lead is not None:
+        _release(
+            step,
+            becomes_lead,
+            step.in_office_language(gettext_noop("It now leads the case.")),
+        )
+    _add_co_handlers(step, co_handlers)
+
+
+# --- Co-handling (協辦) ---------------------------------------------------------------------------
+
+
+@transition(
+    "contribute_co_handling",
+    _("Record the co-handling contribution"),
+    states=CO_HANDLING_STATES,
+    who=(CO_HANDLER,),
+    form=forms.CoHandlingContributionForm,
+    while_paused=True,
+    main=True,
+    saves=False,
+)
+def contribute_co_handling(step, co_handling, contribution):
+    """A co-handling department's answer to its task: staff only, for the lead's draft reply."""
+    contribution = _required(contribution, _("Write the contribution of your department."))
+    case = step.case
+    row = _waiting_co_handling(case, co_handling)
+    if not any(
+        access.is_member(step.actor, row.department_id, role) for role in DepartmentMembership.Role.values
+    ):
+        raise TransitionNotAllowed(_("Only the co-handling department records its contribution."))
+    today = timezone.localtime(step.now).date()
+    row.contribution = contribution
+    row.answered_at = step.now
+    row.answered_by = step.actor
+    row.answered_on_time = today <= row.due_on
+    row.save(update_fields=["contribution", "answered_at", "answered_by", "answered_on_time"])
+    step.event(
+        K.CO_HANDLING_ANSWERED,
+        contribution,
+        co_handling=row.pk,
+        department=row.department_id,
+        department_name=row.department.name,
+        late=not row.answered_on_time,
+    )
+    if case.handler_id and case.handler_id != step.actor.pk:
+        step.notify_staff(
+            "co_handling_answered", case.handler, f"co_handling:{row.pk}", department=row.department.name
+        )
+
+
+@transition(
+    "release_co_handler",
+    _("Release a co-handling department"),
+    states=CO_HANDLING_STATES,
+    who=(HANDLER, REVIEWER, SUPERVISOR),
+    form=forms.CoHandlingReleaseForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def release_co_handler(step, co_handling, reason):
+    """The lead no longer waits for this department's contribution (with the reason, staff only)."""
+    reason = _required(reason, _("Give the reason for releasing the co-handling department."))
+    _release(step, _waiting_co_handling(step.case, co_handling), reason)
+
+
+def _waiting_co_handling(case, co_handling):
+    row = (
+        CoHandling.objects.select_for_update()
+        .select_related("department")
+        .filter(pk=getattr(co_handling, "pk", None), case=case)
+        .first()
+    )
+    if row is None or not row.is_waiting:
+        raise TransitionNotAllowed(_("Choose a co-handling department whose task is still waiting."))
+    return row
+
+
+def _release(step, row, reason):
+    row.released_at = step.now
+    row.released_by = step.actor
+    row.release_reason = reason
+    row.save(update_fields=["released_at", "released_by", "release_reason"])
+    step.event(
+        K.CO_HANDLING_RELEASED,
+        reason,
+        co_handling=row.pk,
+        department=row.department_id,
+        department_name=row.department.name,
+    )
 
 
 @transition(
@@ -874,16 +1029,20 @@ def _working_on(case):
     if case.handler_id:
         return [case.handler]
     if case.department_id:
-        return list(
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                department_memberships__department=case.department_id,
-                department_memberships__role=DepartmentMembership.Role.REVIEWER,
-            )
-            .distinct()
-        )
+        return _reviewers_of(case.department_id)
     return []
+
+
+def _reviewers_of(department_id):
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            department_memberships__department=department_id,
+            department_memberships__role=DepartmentMembership.Role.REVIEWER,
+        )
+        .distinct()
+    )
 
 
 # --- The clock ---------------------------------------------------------------------------------

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, roles
 from ..deadlines import MAX_EXTENSION_DAYS, MIN_EXTENSION_DAYS  # noqa: F401 (part of the rules)
-from ..models import OPEN_STATUSES, Category, DepartmentMembership, Milestone, Status
+from ..models import (
+    OPEN_STATUSES,
+    Category,
+    DepartmentMembership,
+    Milestone,
+    Status,
+    waiting_co_handlings,
+)
 
 S = Status
 # Who acts: three office-wide roles, and two that act only on their own department's cases.
@@ -28,9 +35,14 @@ DEPARTMENT_MEMBERSHIPS = {
     HANDLER: DepartmentMembership.Role.HANDLER,
     REVIEWER: DepartmentMembership.Role.REVIEWER,
 }
+# A handler or reviewer of a co-handling department whose task on the case still waits (協辦).
+CO_HANDLER = "co_handler"
 
 ANY_OPEN = frozenset(OPEN_STATUSES)
 HANDLING = frozenset({S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED})
+# A co-handling department contributes while the lead handles the case, also while the citizen is
+# asked for more information.
+CO_HANDLING_STATES = HANDLING | {S.AWAITING_INFORMATION}
 # Open and not yet answered: once the reply has gone the citizen rates it or asks for it to be
 # handled again, and withdrawing online would close a case whose answer they already have.
 BEFORE_REPLY = ANY_OPEN - {S.REPLIED, S.FOLLOWED_UP}
@@ -89,6 +101,8 @@ def declare(rule):
 
 
 def acts_as(user, who, case):
+    if who == CO_HANDLER:
+        return bool(co_handler_departments(user, case))
     if who in DEPARTMENT_MEMBERSHIPS:
         return access.is_member(user, case.department_id, DEPARTMENT_MEMBERSHIPS[who])
     return who in ROLE_GROUPS and access.has_role(user, ROLE_GROUPS[who])
@@ -114,7 +128,39 @@ def _extra_refusal(action, case, outcome_recorded):
         return _("No supervision notice is waiting for an answer.")
     if action == "submit_for_review" and case.category in OUTCOME_REQUIRED and not outcome_recorded(case):
         return _("Record the outcome before submitting the draft reply.")
+    if action == "submit_for_review" and (waiting := waiting_co_handler_names(case)):
+        return _(
+            "The draft reply waits for the co-handling departments: %(departments)s. "
+            "Each must record its contribution or be released."
+        ) % {"departments": ", ".join(waiting)}
+    if action == "release_co_handler" and not waiting_co_handler_names(case):
+        return _("No co-handling department is waiting.")
     return None
+
+
+def co_handler_departments(user, case):
+    """The departments whose co-handling task on the case waits and in which the user handles or
+    reviews (usually one)."""
+    if case.pk is None:
+        return set()
+    waiting = set(waiting_co_handlings().filter(case=case).values_list("department_id", flat=True))
+    return {
+        department
+        for department in waiting
+        if any(access.is_member(user, department, role) for role in DEPARTMENT_MEMBERSHIPS.values())
+    }
+
+
+def waiting_co_handler_names(case):
+    """The names of the co-handling departments the lead still waits for."""
+    if case.pk is None:
+        return []
+    return list(
+        waiting_co_handlings()
+        .filter(case=case)
+        .order_by("department__name")
+        .values_list("department__name", flat=True)
+    )
 
 
 def _open_milestones(case):
@@ -189,6 +235,13 @@ def waiting_for(user):
         for rule in RULES.values():
             if who in rule.waits_for:
                 steps |= Q(status__in=sorted(rule.states)) & rule.waiting_when
+        if who in (HANDLER, REVIEWER):
+            # A co-handling task of their departments that still waits.
+            wanted |= Q(
+                pk__in=waiting_co_handlings()
+                .filter(department_id__in=memberships[who], case__status__in=sorted(CO_HANDLING_STATES))
+                .values("case_id")
+            )
         if who == HANDLER:
             # A handler's own cases, and those of their departments nobody has taken yet.
             steps &= Q(department_id__in=memberships[who]) & (Q(handler=user) | Q(handler__isnull=True))

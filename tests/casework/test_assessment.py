@@ -44,16 +44,18 @@ def test_assessment_indicators_per_department_and_handler(client, fixture_cases)
     rows = {row[1]: row[2:] for row in exported(client)[1:]}
     # Roads: 2 cases; screening on time 1 of 2; one of 2 re-routed; handling (3+10)/2 days;
     # replies on time 1 of 2; satisfied 1 of 2 rated; no supervision notices.
-    assert rows["道路處"] == ["2", "0.5", "0.5", "6.5", "0.5", "0.5", "0"]
+    # Co-handling: none, so no rate of contributions on time either.
+    assert rows["道路處"] == ["2", "0.5", "0.5", "6.5", "0.5", "0.5", "0", "", "0"]
     # Parks: 1 case, not screened, not re-routed, 4 days, on time, basically satisfied.
-    assert rows["公園處"] == ["1", "", "1.0", "4.0", "1.0", "1.0", "0"]
-    assert rows["路 甲"] == ["2", "0.5", "0.5", "6.5", "0.5", "0.5", "0"]
+    assert rows["公園處"] == ["1", "", "1.0", "4.0", "1.0", "1.0", "0", "", "0"]
+    # Co-handling is counted by department, not by handler.
+    assert rows["路 甲"] == ["2", "0.5", "0.5", "6.5", "0.5", "0.5", "", "", "0"]
 
 
 def test_assessment_xlsx_export(client, fixture_cases):
     client.force_login(staff(roles.SUPERVISOR))
     rows = exported(client, "xlsx")
-    assert len(rows[0]) == 9
+    assert len(rows[0]) == 11
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["道路處"][2] == 2
     assert by_name["道路處"][5] == 6.5

@@ -135,3 +135,18 @@ def test_demo_has_a_frozen_office_report_and_a_draft_department_report(demo_site
     assert access.is_member(draft.created_by, draft.department_id, "reviewer")
     load_demo()
     assert AnalysisReport.objects.count() == 2
+
+
+def test_demo_has_a_co_handled_complaint_answered_by_one_and_awaited_from_another(demo_site):
+    from casework.models import CoHandling, Status
+
+    led = CoHandling.objects.filter(case__department__code="epb")
+    assert led.filter(answered_at__isnull=False).exists() and led.filter(answered_at__isnull=True).exists()
+    # The demo handler is asked to contribute to another department's case, and sees it.
+    handler = get_user_model().objects.get(username="handler")
+    awaited = CoHandling.objects.get(department__code="epb", answered_at__isnull=True)
+    assert awaited.case.status == Status.ROUTED
+    assert access.cases_visible_to(handler).filter(pk=awaited.case_id).exists()
+    count = CoHandling.objects.count()
+    load_demo()
+    assert CoHandling.objects.count() == count

@@ -10,6 +10,7 @@ from casework import roles, workflow
 from casework.models import (
     Category,
     Channel,
+    CoHandling,
     Event,
     Milestone,
     Outcome,
@@ -90,6 +91,15 @@ EXPECTED = {
         {s for s in S if s not in {S.CLOSED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}},
         {"handler", "reviewer"},
     ),
+    # The co-handling department (here the other one) contributes; the lead or a supervisor releases.
+    "contribute_co_handling": (
+        {S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED, S.AWAITING_INFORMATION},
+        {"other_handler", "other_reviewer"},
+    ),
+    "release_co_handler": (
+        {S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED, S.AWAITING_INFORMATION},
+        {"handler", "reviewer", "supervisor"},
+    ),
 }
 # Where each action leaves a case, from the first (sorted) of its starting states, as the tests below
 # run it; None: the action records something but leaves the status as it was.
@@ -126,6 +136,8 @@ TARGET = {
     "complete_milestone": None,
     "issue_supervision_notice": None,
     "respond_to_supervision": None,
+    "contribute_co_handling": None,
+    "release_co_handler": None,
 }
 ACTOR_KINDS = [
     "intake",
@@ -204,6 +216,10 @@ def case_ready_for(action, status, world):
         case.requested_extension_days = 5
         case.requested_extension_reason = "需會同其他機關現場會勘"
         case.save()
+    if action in {"contribute_co_handling", "release_co_handler"}:
+        CoHandling.objects.create(
+            case=case, department=world["other"], task="會同查明路權", due_on=timezone.localdate()
+        )
     if action == "respond_to_supervision":
         SupervisionNotice.objects.create(
             case=case, stage="x", level=1, department=case.department, respond_by=timezone.localdate()
@@ -238,6 +254,8 @@ def arguments(action, case, actor, world):
         "post_progress": {"text": "已完成現場會勘"},
         "complete_milestone": {"milestone": Milestone.objects.filter(outcome__case=case).first()},
         "issue_supervision_notice": {"reason": "請說明辦理進度"},
+        "contribute_co_handling": {"co_handling": case.co_handlings.first(), "contribution": "路權屬本局"},
+        "release_co_handler": {"co_handling": case.co_handlings.first(), "reason": "已另行查明"},
         "respond_to_supervision": {
             "notice": case.supervision_notices.first(),
             "progress": "已派員會勘",
