@@ -4,8 +4,10 @@ Every back-office query of cases starts from cases_visible_to(user), so a case o
 departments simply does not exist for them (404), in listings, filters and exports alike.
 """
 
+from django.db.models import Q
+
 from . import roles
-from .models import Case, Department, DepartmentMembership, PersonalDataAccess
+from .models import Case, Department, DepartmentMembership, PersonalDataAccess, RectificationMeasure
 
 ALL_CASES_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
 DEPARTMENT_ROLES = (roles.HANDLER, roles.REVIEWER)
@@ -85,7 +87,10 @@ def cases_visible_to(user):
     if departments is None:
         return Case.objects.all()
     if departments:
-        return Case.objects.filter(department_id__in=departments)
+        # A department owning a rectification measure of another department's case sees that case
+        # (not its citizen's personal data: can_see_personal_data goes by the case's department).
+        owned = RectificationMeasure.objects.filter(department_id__in=departments).values("case_id")
+        return Case.objects.filter(Q(department_id__in=departments) | Q(pk__in=owned))
     return Case.objects.none()
 
 

@@ -15,6 +15,7 @@ from .cases import (  # noqa: F401
     Pause,
     PersonalDataAccess,
     PrivateStorage,
+    RectificationMeasure,
     ReferenceSequence,
     ReplyTemplate,
     Visit,
