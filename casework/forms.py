@@ -277,7 +277,7 @@ class OutcomeForm(StepForm):
                 continue
             if measure:
                 measures.append(measure)
-        data["measures"] = measures
+        data["rectification_measures"] = measures
         return data
 
     def clean_milestones(self):

@@ -621,9 +621,9 @@ OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     form=forms.OutcomeForm,
     waits_for=(HANDLER,),
 )
-def record_outcome(step, milestones=(), measures=(), **fields):
+def record_outcome(step, milestones=(), rectification_measures=(), **fields):
     """`milestones`: the implementation plan's steps of a suggestion, as (what, due date) pairs.
-    `measures`: the rectification's measures, as (description, department, owner or None, deadline);
+    `rectification_measures`: the rectification's measures, as (description, department, owner or None, deadline);
     a rectification written without measures becomes one measure of the case's department."""
     unknown = set(fields) - OUTCOME_FIELDS
     if unknown:
@@ -632,7 +632,7 @@ def record_outcome(step, milestones=(), measures=(), **fields):
     if missing:
         labels = ", ".join(str(Outcome._meta.get_field(name).verbose_name) for name in missing)
         raise TransitionNotAllowed(_("Fill in: %(fields)s.") % {"fields": labels})
-    measures = [_checked_measure(step, *measure) for measure in measures]
+    measures = [_checked_measure(step, *measure) for measure in rectification_measures]
     if measures and not fields.get("rectification_deadline"):
         fields["rectification_deadline"] = max(deadline for _d, _dept, _o, deadline in measures)
     if fields.get("rectification") and not fields.get("rectification_deadline"):
@@ -665,7 +665,7 @@ def record_outcome(step, milestones=(), measures=(), **fields):
     if milestones:
         data["milestones"] = [{"what": what, "due_on": due.isoformat()} for what, due in milestones]
     if measures:
-        data["measures"] = [
+        data["rectification_measures"] = [
             {"what": what, "department": department.pk, "deadline": deadline.isoformat()}
             for what, department, _owner, deadline in measures
         ]
