@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from casework import access, roles, supervision, workflow
@@ -25,6 +26,7 @@ from casework.models import (
     SupervisionNotice,
 )
 from casework.workflow import TransitionNotAllowed
+from reporting import rectification
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_access")]
@@ -176,9 +178,9 @@ def test_a_half_filled_measure_row_is_a_form_error_not_a_500(client, world):
         },
     )
     assert response.status_code == 400
-    assert (
-        "Each measure needs what is to be done, its department and its deadline." in response.content.decode()
-    )
+    with translation.override("zh-hant"):
+        error = str(_("Each measure needs what is to be done, its department and its deadline."))
+    assert error in response.content.decode()
     assert not case.outcomes.exists()
 
 
@@ -331,7 +333,8 @@ def ledger_world(world):
 def test_the_ledger_keeps_unverified_measures_of_closed_cases(client, ledger_world):
     client.force_login(ledger_world["supervisor"])
     rows = csv_rows(client.get(LEDGER, {"format": "csv"}))
-    assert rows[0][:2] == ["Reference", "Measure"]
+    with translation.override("zh-hant"):
+        assert rows[0] == rectification.header()
     measures = {row[1]: row for row in rows[1:]}
     # Verified: gone from the default view; carried out on a closed case: still there.
     assert set(measures) == {"調整夜間交通管制", "清除違規廣告"}
