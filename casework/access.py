@@ -89,8 +89,16 @@ def cases_visible_to(user):
     if departments:
         # A department owning a rectification measure of another department's case sees that case
         # (not its citizen's personal data: can_see_personal_data goes by the case's department).
-        owned = RectificationMeasure.objects.filter(department_id__in=departments).values("case_id")
-        return Case.objects.filter(Q(department_id__in=departments) | Q(pk__in=owned))
+        # Listed first, and usually none: the lists' plan stays the department's index.
+        owned = list(
+            RectificationMeasure.objects.filter(department_id__in=departments)
+            .exclude(case__department_id__in=departments)
+            .values_list("case_id", flat=True)
+            .distinct()
+        )
+        if owned:
+            return Case.objects.filter(Q(department_id__in=departments) | Q(pk__in=owned))
+        return Case.objects.filter(department_id__in=departments)
     return Case.objects.none()
 
 
