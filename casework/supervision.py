@@ -21,6 +21,7 @@ from .deadlines import due_soon_cutoff, filter_by_sla
 from .escalation import HANDLER, REVIEWER, RUNG_NAMES, ladder, recipients, rung_at, rung_name
 from .models import OPEN_STATUSES, Case, RectificationMeasure, SLAState, SupervisionNotice
 
+MEASURE_STAGE_PREFIX = "measure:"
 MEASURE_OWNER_NAME = gettext_lazy("the department owning the measure")
 
 
@@ -93,12 +94,18 @@ def escalate_overdue(today=None):
     escalations were recorded."""
     today = today or timezone.localdate()
     # A case whose clock is paused waits for someone outside the office: it climbs no further.
-    late = SupervisionNotice.objects.filter(
-        answered_at__isnull=True,
-        respond_by__lt=today,
-        case__status__in=OPEN_STATUSES,
-        case__paused_at__isnull=True,
-    ).select_related("case")
+    # A measure's notices climb by themselves (measure_notices, a level a rung), to the people of
+    # the department owning the measure rather than the case's.
+    late = (
+        SupervisionNotice.objects.filter(
+            answered_at__isnull=True,
+            respond_by__lt=today,
+            case__status__in=OPEN_STATUSES,
+            case__paused_at__isnull=True,
+        )
+        .exclude(stage__startswith=MEASURE_STAGE_PREFIX)
+        .select_related("case")
+    )
     escalated = 0
     for notice in late:
         wanted = escalations_due(notice, today)

@@ -430,3 +430,16 @@ def test_carrying_out_answers_the_measures_notices_and_stops_them(world):
     assert notice.answered_at is not None and notice.response == "隔音牆完工"
     supervision.measure_notices(wall.deadline + timedelta(days=30))
     assert SupervisionNotice.objects.filter(stage=workflow.measure_stage(wall)).count() == 1
+
+
+def test_a_measures_notice_climbs_by_level_not_through_the_cases_department(world):
+    case = with_measures(world)
+    wall = measure("加裝隔音牆")
+    day = wall.deadline + timedelta(days=1)
+    supervision.measure_notices(day)
+    # Past the notice's response date the round does not escalate it to the case's people: its
+    # next level (after the repeat days) does, to the owning department and up the ladder.
+    later = day + timedelta(days=supervision.repeat_days())
+    assert supervision.escalate_overdue(later) == 0
+    assert SupervisionNotice.objects.filter(escalations__gt=0).count() == 0
+    assert case.status == Status.IN_PROGRESS
