@@ -7,7 +7,14 @@ departments simply does not exist for them (404), in listings, filters and expor
 from django.db.models import Q
 
 from . import roles
-from .models import Case, CoHandling, Department, DepartmentMembership, PersonalDataAccess
+from .models import (
+    Case,
+    CoHandling,
+    Department,
+    DepartmentMembership,
+    PersonalDataAccess,
+    RectificationMeasure,
+)
 
 ALL_CASES_ROLES = (roles.INTAKE_OFFICER, roles.SUPERVISOR, roles.MANAGER, roles.AUDITOR)
 DEPARTMENT_ROLES = (roles.HANDLER, roles.REVIEWER)
@@ -93,6 +100,17 @@ def cases_visible_to(user):
     if departments is None:
         return Case.objects.all()
     if departments:
+        # A department owning a rectification measure of another department's case sees that case
+        # (not its citizen's personal data: can_see_personal_data goes by the case's department).
+        # Listed first, and usually none: the lists' plan stays the department's index.
+        owned = list(
+            RectificationMeasure.objects.filter(department_id__in=departments)
+            .exclude(case__department_id__in=departments)
+            .values_list("case_id", flat=True)
+            .distinct()
+        )
+        if owned:
+            return Case.objects.filter(in_departments(departments) | Q(pk__in=owned))
         return Case.objects.filter(in_departments(departments))
     return Case.objects.none()
 

@@ -6,10 +6,11 @@ A kind missing from CITIZEN_KINDS is staff-only: it is left out of the public ti
 sent to the citizen, even when an event of that kind was flagged public by mistake.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Category, Event, Milestone, Outcome, Status
+from .models import Category, Event, Milestone, Outcome, RectificationMeasure, Status
 
 K = Event.Kind
 
@@ -78,6 +79,10 @@ CITIZEN_KINDS = {
     K.MILESTONE_DONE: (
         pgettext_lazy("citizen event", "Your suggestion: a step carried out"),
         _("A step in putting your suggestion into practice has been carried out."),
+    ),
+    K.MEASURE_VERIFIED: (
+        pgettext_lazy("citizen event", "Rectification carried out"),
+        _("A measure to put right what you complained about has been carried out and checked."),
     ),
     K.EXTENSION_APPROVED: (
         pgettext_lazy("citizen event", "Reply date extended"),
@@ -163,3 +168,31 @@ def suggestion_feedback(case):
         "plan": outcome.implementation_plan,
         "milestones": list(Milestone.objects.filter(outcome=outcome).values("what", "due_on", "done_on")),
     }
+
+
+# What the citizen reads of a rectification measure's progress (never who owns or verified it).
+MEASURE_STATES = {
+    RectificationMeasure.State.PLANNED: _("Planned"),
+    RectificationMeasure.State.CARRIED_OUT: _("Carried out, being checked"),
+    RectificationMeasure.State.VERIFIED: _("Carried out and checked"),
+}
+
+
+def rectification(case):
+    """The rectification measures as the citizen reads them, once the reply has gone out: what,
+    by when, where it stands and since when. No names of staff or departments' people."""
+    if case.status not in DECIDED:
+        return []
+    return [
+        {
+            "description": measure.description,
+            "deadline": measure.deadline,
+            "state": measure.state,
+            "state_label": MEASURE_STATES[measure.state],
+            "carried_out_on": measure.carried_out_on
+            if measure.state != RectificationMeasure.State.PLANNED
+            else None,
+            "verified_on": timezone.localtime(measure.verified_at).date() if measure.verified_at else None,
+        }
+        for measure in RectificationMeasure.objects.filter(case=case).order_by("deadline", "pk")
+    ]

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -21,6 +22,7 @@ from .models import (
     Milestone,
     Outcome,
     Priority,
+    RectificationMeasure,
     ReplyTemplate,
     Satisfaction,
     SLAState,
@@ -338,6 +340,40 @@ class OutcomeForm(StepForm):
                 del self.fields[name]
             elif name in self.REQUIRED and self.case.category in self.BY_CATEGORY:
                 self.fields[name].required = True
+        if "rectification" in self.fields:
+            self.fields["rectification"].help_text = _(
+                "What must be put right, in general. List each measure below, with its owner and deadline: "
+                "each is followed until it is verified, and the citizen sees them."
+            )
+            self.fields["rectification_deadline"].help_text = _(
+                "Leave empty when you list measures: the latest measure's deadline is taken."
+            )
+            for number in range(1, MEASURE_ROWS + 1):
+                for name, field in MeasureFields.build(number).items():
+                    if name == "department":
+                        field.initial = self.case.department_id
+                    self.fields[f"measure_{number}_{name}"] = field
+
+    def clean(self):
+        data = super().clean()
+        if "rectification" not in self.fields:
+            return data
+        measures = []
+        for number in range(1, MEASURE_ROWS + 1):
+            names = {
+                name: f"measure_{number}_{name}"
+                for name in ("description", "department", "owner", "deadline")
+            }
+            values = {name: data.pop(key, None) for name, key in names.items()}
+            try:
+                measure = clean_measure(self, values)
+            except forms.ValidationError as error:
+                self.add_error(names["description"], error)
+                continue
+            if measure:
+                measures.append(measure)
+        data["rectification_measures"] = measures
+        return data
 
     def clean_milestones(self):
         """[(what, due date)] from one line per milestone."""
@@ -357,6 +393,164 @@ class OutcomeForm(StepForm):
                 )
             milestones.append((what.strip(), due))
         return milestones
+
+
+# --- Rectification measures ----------------------------------------------------------------------
+
+# Rows for measures in the outcome form: a repeated set of fields that needs no JavaScript; more
+# measures are added afterwards from the case page.
+MEASURE_ROWS = 3
+
+
+def date_field(label, required=True, **kwargs):
+    return forms.DateField(
+        label=label,
+        required=required,
+        validators=DATE_LIMITS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        **kwargs,
+    )
+
+
+def measure_departments():
+    return Department.objects.filter(is_active=True)
+
+
+def department_staff():
+    """Handlers and reviewers, by name: a measure's owner belongs to its department (checked by the
+    command)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, department_memberships__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_label(user):
+    return user.get_full_name() or user.get_username()
+
+
+class MeasureFields:
+    """The fields of one measure, named with a prefix (measure_1_description, ...)."""
+
+    @staticmethod
+    def build(number=None):
+        def label(text):
+            return _("Measure %(number)s: %(field)s") % {"number": number, "field": text} if number else text
+
+        owner = forms.ModelChoiceField(
+            label=label(_("owner (optional)")),
+            queryset=department_staff(),
+            required=False,
+            help_text=_("A member of the owner department who answers for the measure."),
+        )
+        owner.label_from_instance = staff_label
+        return {
+            "description": text_field(label(_("what will be done")), required=False),
+            "department": forms.ModelChoiceField(
+                label=label(_("owner department")), queryset=measure_departments(), required=False
+            ),
+            "owner": owner,
+            "deadline": date_field(label(_("deadline")), required=False),
+        }
+
+
+def clean_measure(form, values):
+    """(description, department, owner, deadline) of one filled measure, None for an empty one."""
+    description = (values.get("description") or "").strip()
+    # The department is chosen beforehand (the case's): a row without the rest is an empty row.
+    if not any([description, values.get("owner"), values.get("deadline")]):
+        return None
+    if not description or values.get("department") is None or values.get("deadline") is None:
+        raise forms.ValidationError(
+            _("Each measure needs what is to be done, its department and its deadline.")
+        )
+    owner = values.get("owner")
+    department = values["department"]
+    if (
+        owner is not None
+        and not DepartmentMembership.objects.filter(user=owner, department=department).exists()
+    ):
+        raise forms.ValidationError(_("The owner of a measure must belong to its department."))
+    if values["deadline"] < timezone.localdate():
+        raise forms.ValidationError(_("A measure's deadline cannot be in the past."))
+    return description, department, owner, values["deadline"]
+
+
+class MeasureForm(StepForm):
+    """A further measure, added by the case's department after the outcome."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(MeasureFields.build())
+        for name in ("description", "department", "deadline"):
+            self.fields[name].required = True
+        self.fields["description"].label = _("What will be done")
+        self.fields["department"].label = _("Owner department")
+        self.fields["department"].initial = self.case.department_id
+        self.fields["owner"].label = _("Owner (optional)")
+        self.fields["deadline"].label = _("Deadline")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        clean_measure(self, data)
+        return data
+
+
+def measure_label(measure):
+    return _("%(what)s (%(department)s, by %(date)s)") % {
+        "what": Truncator(measure.description).chars(80),
+        "department": measure.department.name,
+        "date": measure.deadline.isoformat(),
+    }
+
+
+class MeasureChoiceForm(StepForm):
+    state = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = forms.ModelChoiceField(
+            label=_("Rectification measure"), queryset=self.measures(), empty_label=None
+        )
+        field.label_from_instance = measure_label
+        self.fields = {"measure": field, **self.fields}
+
+    def measures(self):
+        return RectificationMeasure.objects.filter(case=self.case, state=self.state).select_related(
+            "department"
+        )
+
+
+class CarryOutMeasureForm(MeasureChoiceForm):
+    state = RectificationMeasure.State.PLANNED
+    note = text_field(_("What was done"))
+    done_on = date_field(_("Carried out on"), initial=timezone.localdate)
+
+    def measures(self):
+        measures = super().measures()
+        if self.user.is_superuser:
+            return measures
+        return measures.filter(department_id__in=access.department_ids(self.user))
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(_("A measure cannot be carried out on a future date."))
+        return done_on
+
+
+class VerifyMeasureForm(MeasureChoiceForm):
+    state = RectificationMeasure.State.CARRIED_OUT
+    note = text_field(_("Verification note (optional)"), required=False)
+
+
+class ReturnMeasureForm(MeasureChoiceForm):
+    state = RectificationMeasure.State.CARRIED_OUT
+    note = text_field(_("What more must be done"))
 
 
 class MilestoneDoneForm(StepForm):

@@ -14,14 +14,24 @@ nothing.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from notifications import outbox
 
 from . import workflow
 from .deadlines import due_soon_cutoff, filter_by_sla
-from .escalation import HANDLER, ladder, recipients, rung_at, rung_name
-from .models import OPEN_STATUSES, Case, SLAState, SupervisionNotice, waiting_co_handlings
+from .escalation import HANDLER, REVIEWER, RUNG_NAMES, ladder, recipients, rung_at, rung_name
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    RectificationMeasure,
+    SLAState,
+    SupervisionNotice,
+    waiting_co_handlings,
+)
+
+MEASURE_STAGE_PREFIX = "measure:"
+MEASURE_OWNER_NAME = gettext_lazy("the department owning the measure")
 
 
 def repeat_days():
@@ -57,6 +67,7 @@ def run(today=None):
         for level in range(1, level_for(case, today) + 1):
             if issue_notice(case, level, today):
                 notices += 1
+    notices += measure_notices(today)
     escalate_overdue(today)
     return reminders, notices
 
@@ -109,15 +120,84 @@ def escalate_overdue(today=None):
     escalations were recorded."""
     today = today or timezone.localdate()
     # A case whose clock is paused waits for someone outside the office: it climbs no further.
-    late = SupervisionNotice.objects.filter(
-        answered_at__isnull=True,
-        respond_by__lt=today,
-        case__status__in=OPEN_STATUSES,
-        case__paused_at__isnull=True,
-    ).select_related("case")
+    # A measure's notices climb by themselves (measure_notices, a level a rung), to the people of
+    # the department owning the measure rather than the case's.
+    late = (
+        SupervisionNotice.objects.filter(
+            answered_at__isnull=True,
+            respond_by__lt=today,
+            case__status__in=OPEN_STATUSES,
+            case__paused_at__isnull=True,
+        )
+        .exclude(stage__startswith=MEASURE_STAGE_PREFIX)
+        .select_related("case")
+    )
     escalated = 0
     for notice in late:
         wanted = escalations_due(notice, today)
         if wanted > notice.escalations and workflow.escalate_supervision_notice(notice, wanted, today):
             escalated += 1
     return escalated
+
+
+# --- Rectification measures past their deadline --------------------------------------------------
+
+
+def measure_level(measure, today):
+    """Like a stage: 1 the day after the deadline, one rung up every repeat_days, capped."""
+    days_late = (today - measure.deadline).days
+    return min(1 + max(days_late - 1, 0) // repeat_days(), len(ladder()))
+
+
+def measure_recipients(measure, rung):
+    """The owning department answers first (its owner, else its reviewers); the office above it."""
+    if rung in (HANDLER, REVIEWER):
+        return workflow.measure_people(measure) or recipients(measure.case, "supervisor")
+    return recipients(measure.case, rung)
+
+
+def measure_notices(today=None):
+    """A notice to the owning department for every measure past its deadline and not carried out
+    (whether or not its case is still open: measures are followed to the end), once per measure and
+    level; returns how many were issued."""
+    today = today or timezone.localdate()
+    late = (
+        RectificationMeasure.objects.filter(state=RectificationMeasure.State.PLANNED, deadline__lt=today)
+        .select_related("case", "department", "owner")
+        .order_by("deadline", "pk")
+    )
+    issued = 0
+    for measure in late:
+        for level in range(1, measure_level(measure, today) + 1):
+            rung = rung_at(level)
+            with translation.override(settings.LANGUAGE_CODE):
+                text = gettext(
+                    "Supervision notice: the rectification measure “%(what)s” of %(department)s was due "
+                    "by %(due)s and is not carried out. Escalated to: %(rung)s."
+                ) % {
+                    "what": measure.description,
+                    "department": measure.department.name,
+                    "due": measure.deadline.isoformat(),
+                    "rung": measure_rung_name(rung),
+                }
+            people = {
+                user.pk: user
+                for user in measure_recipients(measure, HANDLER) + measure_recipients(measure, rung)
+            }
+            if workflow.record_supervision_notice(
+                measure.case,
+                stage=workflow.measure_stage(measure),
+                level=level,
+                text=text,
+                recipients=list(people.values()),
+                today=today,
+                department=measure.department,
+            ):
+                issued += 1
+    return issued
+
+
+def measure_rung_name(rung):
+    if rung in (HANDLER, REVIEWER):
+        return str(MEASURE_OWNER_NAME)
+    return str(RUNG_NAMES.get(rung, rung))

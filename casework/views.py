@@ -124,6 +124,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "events": events,
         "attachments": case.attachments.all(),
         "outcomes": case.outcomes.prefetch_related("milestones"),
+        "measures": _measures(case),
         "visits": case.visits.all(),
         "pauses": case.pauses.all(),
         "steps": _step_forms(case, request.user, bound),
@@ -138,6 +139,14 @@ def _case_context(request, case, bound=None, reissue_form=None):
             else None
         ),
     }
+
+
+def _measures(case):
+    today = timezone.localdate()
+    measures = list(case.rectification_measures.select_related("department", "owner"))
+    for measure in measures:
+        measure.overdue = measure.is_overdue(today)
+    return measures
 
 
 def workflow_roles():

@@ -96,6 +96,13 @@ casework_menu = Menu(
             order=310,
         ),
         RoleMenuItem(
+            _("Rectification ledger"),
+            "rectification:ledger",
+            access.CASEWORK_ROLES,
+            icon_name="tick",
+            order=315,
+        ),
+        RoleMenuItem(
             _("Stalled cases"),
             "ledger:stalled",
             (roles.SUPERVISOR, roles.MANAGER),

@@ -15,6 +15,7 @@ from casework.models import (
     CoHandling,
     Department,
     DepartmentMembership,
+    RectificationMeasure,
     ReplyTemplate,
     SLAState,
     StageLimits,
@@ -25,6 +26,7 @@ from casework.models import (
 from casework.workflow.batch import save_batch
 from reporting import analysis
 
+from .disclosure import last_quarter
 from .synthetic import ANCHORS, SYNTHETIC_FUTURE_DAYS, SYNTHETIC_PAST_DAYS, Synthesiser
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -176,6 +178,7 @@ def load_casework(stdout=None, case_count=200):
                 visited_at=timezone.now() - timedelta(days=len(reason) % 7),
             )
             workflow.register_visit(visit, intake)
+    load_rectification(departments)
     load_supervision(departments)
     load_co_handling(departments)
     load_analysis_reports(departments)
@@ -184,6 +187,82 @@ def load_casework(stdout=None, case_count=200):
             f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases, "
             f"{SupervisionNotice.objects.count()} supervision notices."
         )
+
+
+def load_rectification(departments):
+    """The synthetic founded complaints carry one rectification measure each (dated as they were
+    handled). Once: the measures of closed cases are carried out and verified, as they would have
+    been, but for one left overdue in the demo department; one more there is carried out and waits
+    for its verification, so the rectification ledger, the tracking page and the disclosure report
+    each show every state. The supervision rounds then send notices about the overdue ones."""
+    if RectificationMeasure.objects.exclude(state=RectificationMeasure.State.PLANNED).exists():
+        return
+    User = get_user_model()
+    supervisor = User.objects.get(username="supervisor")
+    demo = departments[DEMO_DEPARTMENT]
+    today = timezone.localdate()
+    planned = RectificationMeasure.objects.filter(state=RectificationMeasure.State.PLANNED).select_related(
+        "case", "department"
+    )
+    overdue_left = (
+        planned.filter(department=demo, deadline__lt=today, case__status=Status.CLOSED)
+        .order_by("-deadline")
+        .first()
+    )
+    for measure in planned.filter(case__status=Status.CLOSED).order_by("deadline", "pk"):
+        if overdue_left and measure.pk == overdue_left.pk:
+            continue
+        doer = _member(measure.department, DepartmentMembership.Role.HANDLER)
+        if doer is None:
+            continue
+        done_on = min(measure.deadline, today)
+        workflow.carry_out_measure(
+            measure.case, doer, measure=measure, note="業者已完成改善，經派員現場複查。", done_on=done_on
+        )
+        workflow.verify_measure(measure.case, supervisor, measure=measure, note="複查屬實，整改完成。")
+    # The disclosure report of last quarter counts its cases' measures: its founded complaints get
+    # theirs now, carried out and verified, so the public report has its rectification section.
+    start, end = last_quarter(today)
+    quarter = Case.objects.filter(
+        category=Category.COMPLAINT,
+        received_at__date__gte=start,
+        received_at__date__lte=end,
+        outcomes__isnull=False,
+        rectification_measures__isnull=True,
+    ).distinct()
+    for case in quarter.select_related("department").order_by("pk"):
+        reviewer = _member(case.department, DepartmentMembership.Role.REVIEWER)
+        doer = _member(case.department, DepartmentMembership.Role.HANDLER)
+        if reviewer is None or doer is None:
+            continue
+        workflow.add_measure(
+            case,
+            reviewer,
+            description="業者完成設備改善並提交改善報告",
+            department=case.department,
+            deadline=today + timedelta(days=14),
+        )
+        measure = case.rectification_measures.get()
+        workflow.carry_out_measure(case, doer, measure=measure, note="業者已提交改善報告並經現場確認。")
+        workflow.verify_measure(case, supervisor, measure=measure, note="複查屬實。")
+    awaiting = (
+        planned.filter(department=demo).exclude(case__status=Status.CLOSED).order_by("deadline", "pk").first()
+    )
+    if awaiting:
+        doer = _member(demo, DepartmentMembership.Role.HANDLER)
+        workflow.carry_out_measure(
+            awaiting.case, doer, measure=awaiting, note="已要求業者改善並完成第一次複查。"
+        )
+
+
+def _member(department, role):
+    membership = (
+        DepartmentMembership.objects.filter(department=department, role=role, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership else None
 
 
 # The daily rounds the demo catches up on, as if Celery beat had run them (make beat runs them from

@@ -364,7 +364,7 @@ class Synthesiser:
         for i, (action, who, arguments) in enumerate(steps, start=1):
             recorder.moment = end if i == count - 1 else start + timedelta(seconds=span * i / (count - 1))
             if arguments == OUTCOME:
-                arguments = self.outcome(case)
+                arguments = self.outcome(case, timezone.localtime(recorder.moment).date())
                 if arguments is None:
                     continue  # inquiries need no recorded outcome
             arguments = {name: placeholders.get(value, value) for name, value in arguments.items()}
@@ -394,13 +394,20 @@ class Synthesiser:
                 )
         return self.original
 
-    def outcome(self, case):
+    def outcome(self, case, day=None):
         if case.category == Category.COMPLAINT:
-            return {
-                "characterisation": self.rng.choice(["屬實", "部分屬實", "不屬實"]),
+            characterisation = self.rng.choice(["屬實", "部分屬實", "不屬實"])
+            outcome = {
+                "characterisation": characterisation,
                 "responsibility": "相關業者未依規定辦理",
                 "measures": "已派員稽查並要求限期改善",
             }
+            if characterisation == "屬實" and day is not None:
+                # A founded complaint: a rectification, followed as one measure of the department
+                # (no random draw, so the other cases stay as they were).
+                outcome["rectification"] = "責令業者限期改善，並由承辦部門派員複查"
+                outcome["rectification_deadline"] = day + timedelta(days=30)
+            return outcome
         if case.category == Category.SUGGESTION:
             adoption = self.rng.choice(list(Outcome.Adoption))
             if adoption == Outcome.Adoption.NOT_ADOPTED:

@@ -207,6 +207,9 @@ def render(message):
                 _("Unanswered supervision notice on case %(reference)s escalated (level %(level)s)") % params
             )
             lines = [ctx.get("text", ""), case.subject]
+        elif message.template == "rectification":
+            subject = _("Rectification measure on case %(reference)s") % params
+            lines = [ctx.get("text", ""), case.subject]
         elif message.template == "supervision_answered":
             subject = _("The supervision notice on case %(reference)s was answered") % params
             lines = [ctx.get("text", ""), case.subject]

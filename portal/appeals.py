@@ -623,6 +623,7 @@ def _render_tracking(request, page, case=None, **forms_):
         context["events"] = citizen_vocabulary.timeline(case)
         context["replies"] = [e for e in context["events"] if e["is_reply"]]
         context["suggestion"] = citizen_vocabulary.suggestion_feedback(case)
+        context["rectification"] = citizen_vocabulary.rectification(case)
         if case.status == Status.AWAITING_INFORMATION:
             context["information_form"] = forms_.get("information_form") or InformationForm()
             request_event = case.events.filter(is_public=True, kind=Event.Kind.INFORMATION_REQUESTED).last()

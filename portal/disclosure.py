@@ -45,7 +45,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from casework.exports import spreadsheet_response
-from casework.models import Case, Category, Channel, Outcome, Satisfaction
+from casework.models import Case, Category, Channel, Department, Outcome, RectificationMeasure, Satisfaction
 from reporting.charts import bar_chart
 
 from .cache import CachedPageMixin
@@ -200,11 +200,64 @@ def suppress_figures(counts, k):
     return tables
 
 
+# --- Rectification (整改) ---------------------------------------------------------------------------
+#
+# The rectification measures set for the period's cases, where they stand on the day the report is
+# published: one table by state, one by the owning department. Both count the same measures (one
+# shared total, suppressed together like the case tables); measures are not cases, so these tables
+# stand apart from the case tables. Department names only: never a measure's text or anyone's name.
+
+MEASURE_STATE_LABELS = {
+    "planned": _("Planned, within the deadline"),
+    "overdue": _("Overdue, not carried out"),
+    "carried_out": _("Carried out, being verified"),
+    "verified": _("Carried out and verified"),
+}
+RECTIFICATION_TABLES = [
+    ("state", _("Rectification measures by progress")),
+    ("department", _("Rectification measures by department")),
+]
+
+
+def rectification_counts(start, end, today=None):
+    """{"state": {key: n}, "department": {department name: n}} of the measures of the cases received
+    from start to end, as they stand on `today`."""
+    today = today or timezone.localdate()
+    first = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()))
+    last = timezone.make_aware(
+        timezone.datetime.combine(end + timedelta(days=1), timezone.datetime.min.time())
+    )
+    measures = RectificationMeasure.objects.filter(case__received_at__gte=first, case__received_at__lt=last)
+    # Every active department has its row, zeros included: a row only where there are measures
+    # would tell that a department had some even when its count is hidden.
+    departments = Department.objects.filter(is_active=True).values_list("name", flat=True)
+    counts = {"state": dict.fromkeys(MEASURE_STATE_LABELS, 0), "department": dict.fromkeys(departments, 0)}
+    for state, deadline, department in measures.values_list("state", "deadline", "department__name"):
+        if state == RectificationMeasure.State.PLANNED:
+            key = "overdue" if deadline < today else "planned"
+        else:
+            key = state
+        counts["state"][key] += 1
+        counts["department"][department] = counts["department"].get(department, 0) + 1
+    counts["department"] = dict(sorted(counts["department"].items()))
+    return counts
+
+
+def rectification_figures(start, end, k, today=None):
+    """The suppressed rectification tables, or None when the period's cases have no measures."""
+    counts = rectification_counts(start, end, today)
+    if not sum(counts["state"].values()):
+        return None
+    linked = suppress_linked(counts, k)
+    return {key: {"values": values, "total": total} for key, (values, total) in linked.items()}
+
+
 def disclosure_figures(start, end, k=None):
     """The publishable snapshot: suppressed counts only (JSON-ready), and rates safe to show."""
     k = k or threshold()
     tables = suppress_figures(raw_counts(start, end), k)
     return {
+        "rectification": rectification_figures(start, end, k),
         "period": [start.isoformat(), end.isoformat()],
         "threshold": k,
         "computed_at": timezone.now().isoformat(timespec="seconds"),
@@ -416,17 +469,39 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
             result.append((key, title, rows, table["total"], chart))
         return result
 
+    def rectification_tables(self, figures=None):
+        """[(key, title, [(value key, label, count)], total)] of the rectification figures."""
+        figures = self.figures if figures is None else figures
+        rectification = figures.get("rectification") or {}
+        result = []
+        for key, title in RECTIFICATION_TABLES:
+            table = rectification.get(key)
+            if table is None:
+                continue
+            labels = MEASURE_STATE_LABELS if key == "state" else {}
+            rows = [
+                (value_key, labels.get(value_key, value_key), value)
+                for value_key, value in in_label_order(table["values"], labels)
+            ]
+            result.append((f"rectification_{key}", title, rows, table["total"]))
+        return result
+
     def rows_for_download(self):
         for key, _title, labels in TABLES:
             table = self.figures.get("tables", {}).get(key, {"values": {}, "total": None})
             for value_key, value in in_label_order(table["values"], labels):
                 yield key, value_key, str(labels.get(value_key, value_key)), shown(value)
             yield key, "total", str(_("Total")), shown(table["total"])
+        for key, _title, rows, total in self.rectification_tables():
+            for value_key, label, value in rows:
+                yield key, value_key, str(label), shown(value)
+            yield key, "total", str(_("Total")), shown(total)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         figures = self.shown_figures(request)
         context["tables"] = self.tables(figures)
+        context["rectification_tables"] = self.rectification_tables(figures)
         context["rates"] = figures.get("rates", {})
         context["threshold"] = figures.get("threshold", threshold())
         context["suppression_note"] = suppression_note(context["threshold"])
@@ -454,6 +529,7 @@ class DisclosureReportPage(CachedPageMixin, RoutablePageMixin, Page):
             },
             "suppressed": str(suppression_note(self.figures.get("threshold", threshold()))),
             "rates": self.figures.get("rates", {}),
+            "rectification": self.figures.get("rectification"),
         }
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"

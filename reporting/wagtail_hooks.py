@@ -4,12 +4,17 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from . import analysis_views, dashboard, ledger
+from . import analysis_views, dashboard, ledger, rectification
 
 
 @hooks.register("register_admin_viewset")
 def register_ledger():
     return ledger.LedgerViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_rectification_ledger():
+    return rectification.RectificationViewSet()
 
 
 @hooks.register("register_admin_urls")

@@ -19,6 +19,7 @@ from .cases import (  # noqa: F401
     Pause,
     PersonalDataAccess,
     PrivateStorage,
+    RectificationMeasure,
     ReferenceSequence,
     ReplyTemplate,
     Visit,

@@ -374,6 +374,13 @@ class Event(AppendOnly):
         CO_HANDLING_REQUESTED = "co_handling_requested", pgettext_lazy("case event", "Co-handling requested")
         CO_HANDLING_ANSWERED = "co_handling_answered", pgettext_lazy("case event", "Co-handling contribution")
         CO_HANDLING_RELEASED = "co_handling_released", pgettext_lazy("case event", "Co-handler released")
+        MEASURE_ADDED = "measure_added", pgettext_lazy("case event", "Rectification measure added")
+        MEASURE_CARRIED_OUT = (
+            "measure_carried_out",
+            pgettext_lazy("case event", "Rectification measure carried out"),
+        )
+        MEASURE_RETURNED = "measure_returned", pgettext_lazy("case event", "Rectification measure returned")
+        MEASURE_VERIFIED = "measure_verified", pgettext_lazy("case event", "Rectification measure verified")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -514,6 +521,68 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.due_on} {self.what}"
+
+
+class RectificationMeasure(models.Model):
+    """整改措施: one measure of an outcome's rectification (reception measures §四(三)3), owned by a
+    department (and optionally one of its staff), followed after the reply until a reviewer or a
+    supervisor verifies it was carried out (appeals measures §五(一)1). Changed by the command layer
+    only: planned → carried out (by the owner) → verified, or returned to planned for more work."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("rectification measure", "Planned")
+        CARRIED_OUT = (
+            "carried_out",
+            pgettext_lazy("rectification measure", "Carried out, awaiting verification"),
+        )
+        VERIFIED = "verified", pgettext_lazy("rectification measure", "Verified")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rectification_measures")
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="rectification_measures")
+    description = models.TextField(_("measure"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PLANNED)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    carried_out_on = models.DateField(_("carried out on"), null=True, blank=True)
+    carried_out_note = models.TextField(_("what was done"), blank=True)
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verification_note = models.TextField(_("verification"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The last time a verifier sent it back, and why (the timeline keeps every return).
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    return_note = models.TextField(_("returned because"), blank=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("rectification measure")
+        verbose_name_plural = _("rectification measures")
+        indexes = [models.Index(fields=["state", "deadline"])]
+
+    def __str__(self):
+        return f"{self.deadline} {self.description[:60]}"
+
+    def is_overdue(self, today=None):
+        """Past its deadline and not carried out yet."""
+        return self.state == self.State.PLANNED and self.deadline < (today or timezone.localdate())
 
 
 class Visit(models.Model):

@@ -8,7 +8,7 @@ import json
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Case, Event, Milestone, Outcome, Pause, ReferenceSequence
+from ..models import Case, Event, Milestone, Outcome, Pause, RectificationMeasure, ReferenceSequence
 
 
 def save_batch(built):
@@ -34,8 +34,10 @@ def save_batch(built):
         Case.objects.bulk_update([case for case, _original in merged], ["duplicate_of"])
         events = [event for _case, recorder in built for event in recorder.events]
         rows = [row for _case, recorder in built for row in recorder.rows]
+        # Milestones and rectification measures belong to an outcome, which has its id only later.
         milestones = [row for row in rows if isinstance(row, Milestone)]
-        rows = [row for row in rows if not isinstance(row, Milestone)]
+        measures = [row for row in rows if isinstance(row, RectificationMeasure)]
+        rows = [row for row in rows if not isinstance(row, (Milestone, RectificationMeasure))]
         for row in rows:
             row.case_id = row.case.pk
         save_events(events)
@@ -44,6 +46,9 @@ def save_batch(built):
         for milestone in milestones:
             milestone.outcome_id = milestone.outcome.pk
         Milestone.objects.bulk_create(milestones)
+        for measure in measures:
+            measure.case_id, measure.outcome_id = measure.case.pk, measure.outcome.pk
+        RectificationMeasure.objects.bulk_create(measures)
         Pause.objects.bulk_create([row for row in rows if isinstance(row, Pause)])
     return len(built)
 

@@ -34,6 +34,7 @@ from ..models import (
     OnlineSubmission,
     Outcome,
     Priority,
+    RectificationMeasure,
     Satisfaction,
     SupervisionNotice,
 )
@@ -49,6 +50,7 @@ from .rules import (
     INTAKE,
     MANAGER,
     MAX_EXTENSION_DAYS,
+    MEASURE_STATES,
     MIN_EXTENSION_DAYS,
     OUTCOME_REQUIRED,
     REVIEWER,
@@ -257,7 +259,7 @@ def _round_moment(today):
 
 
 @command
-def record_supervision_notice(case, *, stage, level, text, recipients, today=None):
+def record_supervision_notice(case, *, stage, level, text, recipients, today=None, department=None):
     """A supervision notice of the round for this stage and level, once: the notice (to be answered
     within the response days), its internal timeline entry (no actor: the supervision round) and a
     message to each recipient. None if it already exists."""
@@ -267,7 +269,7 @@ def record_supervision_notice(case, *, stage, level, text, recipients, today=Non
                 case=case,
                 stage=stage,
                 level=level,
-                department=case.department,
+                department=department or case.department,
                 text=text,
                 issued_at=_round_moment(today),
                 respond_by=escalation.response_due(today),
@@ -774,8 +776,10 @@ OUTCOME_FIELDS = frozenset(f.name for f in Outcome._meta.fields) - {
     form=forms.OutcomeForm,
     waits_for=(HANDLER,),
 )
-def record_outcome(step, milestones=(), **fields):
-    """`milestones`: the implementation plan's steps of a suggestion, as (what, due date) pairs."""
+def record_outcome(step, milestones=(), rectification_measures=(), **fields):
+    """`milestones`: the implementation plan's steps of a suggestion, as (what, due date) pairs.
+    `rectification_measures`: the rectification's measures, as (description, department, owner or None, deadline);
+    a rectification written without measures becomes one measure of the case's department."""
     unknown = set(fields) - OUTCOME_FIELDS
     if unknown:
         raise TypeError(f"unknown outcome fields: {sorted(unknown)}")
@@ -783,8 +787,16 @@ def record_outcome(step, milestones=(), **fields):
     if missing:
         labels = ", ".join(str(Outcome._meta.get_field(name).verbose_name) for name in missing)
         raise TransitionNotAllowed(_("Fill in: %(fields)s.") % {"fields": labels})
+    measures = [_checked_measure(step, *measure) for measure in rectification_measures]
+    if measures and not fields.get("rectification_deadline"):
+        fields["rectification_deadline"] = max(deadline for _d, _dept, _o, deadline in measures)
     if fields.get("rectification") and not fields.get("rectification_deadline"):
         raise TransitionNotAllowed(_("Give a deadline for the rectification."))
+    if fields.get("rectification") and not measures and step.case.department_id:
+        # Every rectification is followed until verified: the plan as written is its one measure.
+        measures = [
+            (fields["rectification"].strip(), step.case.department, None, fields["rectification_deadline"])
+        ]
     adoption = fields.get("adoption")
     if adoption in NEEDS_REASONS and not (fields.get("adoption_reasons") or "").strip():
         raise TransitionNotAllowed(_("Give the reasons the proposer will read for not adopting all of it."))
@@ -796,6 +808,8 @@ def record_outcome(step, milestones=(), **fields):
     outcome = step.add(Outcome(case=step.case, recorded_by=step.actor, **fields))
     for what, due in milestones:
         step.add(Milestone(outcome=outcome, what=what[:300], due_on=due))
+    for description, department, owner, deadline in measures:
+        step.add(_new_measure(step, outcome, description, department, owner, deadline))
     data = {
         name: str(value)
         for name, value in fields.items()
@@ -805,6 +819,11 @@ def record_outcome(step, milestones=(), **fields):
         data["rectification_deadline"] = outcome.rectification_deadline.isoformat()
     if milestones:
         data["milestones"] = [{"what": what, "due_on": due.isoformat()} for what, due in milestones]
+    if measures:
+        data["rectification_measures"] = [
+            {"what": what, "department": department.pk, "deadline": deadline.isoformat()}
+            for what, department, _owner, deadline in measures
+        ]
     step.event(K.OUTCOME, outcome.characterisation or outcome.help_provided, **data)
 
 
@@ -927,6 +946,243 @@ def complete_milestone(step, milestone, done_on=None, note=""):
     )
     if note:
         step.event(K.NOTE, note)
+
+
+# --- Rectification measures (整改措施) ------------------------------------------------------------
+
+
+def _checked_measure(step, description, department, owner, deadline):
+    """A measure's parts, checked: what, an active department, its own member as owner, a deadline
+    not before today."""
+    description = (description or "").strip()
+    if not description or department is None or deadline is None:
+        raise TransitionNotAllowed(
+            _("Each measure needs what is to be done, its department and its deadline.")
+        )
+    if not department.is_active:
+        raise TransitionNotAllowed(_("Choose an active department for the measure."))
+    if (
+        owner is not None
+        and not DepartmentMembership.objects.filter(user=owner, department=department).exists()
+    ):
+        raise TransitionNotAllowed(_("The owner of a measure must belong to its department."))
+    if deadline < timezone.localtime(step.now).date():
+        raise TransitionNotAllowed(_("A measure's deadline cannot be in the past."))
+    return description, department, owner, deadline
+
+
+def _new_measure(step, outcome, description, department, owner, deadline):
+    return RectificationMeasure(
+        case=step.case,
+        outcome=outcome,
+        description=description,
+        department=department,
+        owner=owner,
+        deadline=deadline,
+        created_by=step.actor,
+        created_at=step.now,
+    )
+
+
+def _measure(step, measure, state, message):
+    """The case's measure `measure` (an instance or id), locked, in `state`; refused otherwise."""
+    found = (
+        RectificationMeasure.objects.select_for_update()
+        .filter(pk=getattr(measure, "pk", measure), case=step.case, state=state)
+        .select_related("department", "owner")
+        .first()
+    )
+    if found is None:
+        raise TransitionNotAllowed(message)
+    return found
+
+
+def _measure_text(step, message, measure, **params):
+    return step.in_office_language(message, what=measure.description, **params)
+
+
+def _measure_data(measure, **data):
+    return {"measure": measure.pk, "department": measure.department_id, **data}
+
+
+def _department_reviewers(department_id):
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            department_memberships__department=department_id,
+            department_memberships__role=DepartmentMembership.Role.REVIEWER,
+        )
+        .distinct()
+    )
+
+
+def measure_people(measure):
+    """Who answers for a measure: its owner, else its department's reviewers."""
+    if measure.owner_id and measure.owner.is_active:
+        return [measure.owner]
+    return _department_reviewers(measure.department_id)
+
+
+@transition(
+    "add_measure",
+    _("Add a rectification measure"),
+    states=MEASURE_STATES,
+    who=(HANDLER, REVIEWER),
+    form=forms.MeasureForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def add_measure(step, description, department, deadline, owner=None):
+    """A further measure of the latest outcome's rectification, by the case's department."""
+    description, department, owner, deadline = _checked_measure(
+        step, description, department, owner, deadline
+    )
+    outcome = step.case.outcomes.first()
+    measure = step.add(_new_measure(step, outcome, description, department, owner, deadline))
+    text = _measure_text(
+        step,
+        gettext_noop("Rectification measure for %(department)s by %(date)s: %(what)s"),
+        measure,
+        department=department.name,
+        date=deadline.isoformat(),
+    )
+    step.event(K.MEASURE_ADDED, text, **_measure_data(measure, deadline=deadline.isoformat()))
+    if department.pk != step.case.department_id:
+        for user in measure_people(measure):
+            step.notify_staff("rectification", user, f"measure:{measure.pk}:added", text=text)
+
+
+@transition(
+    "carry_out_measure",
+    _("Record a rectification measure as carried out"),
+    states=MEASURE_STATES,
+    who=(HANDLER, REVIEWER),
+    form=forms.CarryOutMeasureForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def carry_out_measure(step, measure, note, done_on=None):
+    """The owning department says what it did and when; a reviewer or supervisor then verifies it."""
+    note = _required(note, _("Say what was done."))
+    measure = _measure(
+        step,
+        measure,
+        RectificationMeasure.State.PLANNED,
+        _("Choose a measure of this case waiting to be carried out."),
+    )
+    actor = step.actor
+    if not actor.is_superuser and not access.department_ids(actor) & {measure.department_id}:
+        raise TransitionNotAllowed(_("Only the department owning a measure records it as carried out."))
+    today = timezone.localtime(step.now).date()
+    done_on = done_on or today
+    if done_on > today:
+        raise TransitionNotAllowed(_("A measure cannot be carried out on a future date."))
+    measure.state = RectificationMeasure.State.CARRIED_OUT
+    measure.carried_out_on = done_on
+    measure.carried_out_note = note
+    measure.carried_out_by = actor
+    measure.save(update_fields=["state", "carried_out_on", "carried_out_note", "carried_out_by"])
+    text = _measure_text(
+        step,
+        gettext_noop("Rectification measure carried out on %(date)s: %(what)s. What was done: %(note)s"),
+        measure,
+        date=done_on.isoformat(),
+        note=note,
+    )
+    step.event(K.MEASURE_CARRIED_OUT, text, **_measure_data(measure, done_on=done_on.isoformat()))
+    # The round's notices about this measure have their answer.
+    SupervisionNotice.objects.filter(
+        case=step.case, stage=measure_stage(measure), answered_at__isnull=True
+    ).update(response=note, answered_at=step.now, answered_by=actor, expected_completion=done_on)
+    verifiers = _department_reviewers(step.case.department_id) if step.case.department_id else []
+    for user in verifiers:
+        if user.pk != actor.pk:
+            step.notify_staff(
+                "rectification", user, f"measure:{measure.pk}:carried_out:{step.now.isoformat()}", text=text
+            )
+
+
+def measure_stage(measure):
+    """The supervision notices' stage key of one measure."""
+    return f"measure:{measure.pk}"
+
+
+MEASURE_VERIFIERS = (REVIEWER, SUPERVISOR)
+
+
+def _check_verifier(step, measure):
+    if measure.carried_out_by_id == step.actor.pk:
+        raise TransitionNotAllowed(_("Someone other than the person who carried out a measure verifies it."))
+
+
+@transition(
+    "verify_measure",
+    _("Verify a rectification measure"),
+    states=MEASURE_STATES,
+    who=MEASURE_VERIFIERS,
+    form=forms.VerifyMeasureForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def verify_measure(step, measure, note=""):
+    """A reviewer of the case's department or a supervisor confirms the measure was carried out; the
+    citizen is told (a public event: the outbox sends it)."""
+    measure = _measure(
+        step, measure, RectificationMeasure.State.CARRIED_OUT, _("Choose a carried-out measure of this case.")
+    )
+    _check_verifier(step, measure)
+    measure.state = RectificationMeasure.State.VERIFIED
+    measure.verified_at = step.now
+    measure.verified_by = step.actor
+    measure.verification_note = (note or "").strip()
+    measure.save(update_fields=["state", "verified_at", "verified_by", "verification_note"])
+    step.event(
+        K.MEASURE_VERIFIED,
+        step.for_citizen(
+            gettext_noop("A rectification measure has been carried out and checked: %(what)s"),
+            what=measure.description,
+        ),
+        public=True,
+        **_measure_data(measure, note=measure.verification_note),
+    )
+
+
+@transition(
+    "return_measure",
+    _("Return a rectification measure for more work"),
+    states=MEASURE_STATES,
+    who=MEASURE_VERIFIERS,
+    form=forms.ReturnMeasureForm,
+    while_paused=True,
+    main=False,
+    saves=False,
+)
+def return_measure(step, measure, note):
+    """Not done well enough: back to planned, with the reason, and its department is told."""
+    note = _required(note, _("Say what more must be done."))
+    measure = _measure(
+        step, measure, RectificationMeasure.State.CARRIED_OUT, _("Choose a carried-out measure of this case.")
+    )
+    _check_verifier(step, measure)
+    measure.state = RectificationMeasure.State.PLANNED
+    measure.returned_at = step.now
+    measure.return_note = note
+    measure.save(update_fields=["state", "returned_at", "return_note"])
+    text = _measure_text(
+        step,
+        gettext_noop("Rectification measure returned for more work: %(what)s. Why: %(note)s"),
+        measure,
+        note=note,
+    )
+    step.event(K.MEASURE_RETURNED, text, **_measure_data(measure))
+    for user in measure_people(measure):
+        step.notify_staff(
+            "rectification", user, f"measure:{measure.pk}:returned:{step.now.isoformat()}", text=text
+        )
 
 
 # --- Follow-up and endings ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..models import (
     Category,
     DepartmentMembership,
     Milestone,
+    RectificationMeasure,
     Status,
     waiting_co_handlings,
 )
@@ -46,6 +47,11 @@ CO_HANDLING_STATES = HANDLING | {S.AWAITING_INFORMATION}
 # Open and not yet answered: once the reply has gone the citizen rates it or asks for it to be
 # handled again, and withdrawing online would close a case whose answer they already have.
 BEFORE_REPLY = ANY_OPEN - {S.REPLIED, S.FOLLOWED_UP}
+# Rectification measures are followed once an outcome sets them, through the reply and after the
+# case is closed, until they are verified (appeals measures §五(一)1).
+MEASURE_STATES = frozenset(S) - {S.RECEIVED, S.ACCEPTED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}
+# Steps on a measure taken by the department that owns it, which need not be the case's.
+MEASURE_OWNER_ACTIONS = frozenset({"carry_out_measure"})
 
 
 DIRECT_ANSWER_CATEGORIES = frozenset({Category.INQUIRY, Category.OTHER})
@@ -126,6 +132,14 @@ def _extra_refusal(action, case, outcome_recorded):
         case.pk and case.supervision_notices.filter(answered_at__isnull=True).exists()
     ):
         return _("No supervision notice is waiting for an answer.")
+    if action == "add_measure" and not (case.pk and case.outcomes.exists()):
+        return _("Record the outcome before adding rectification measures.")
+    if action in {"verify_measure", "return_measure"} and not _measures(
+        case, RectificationMeasure.State.CARRIED_OUT
+    ):
+        return _("No rectification measure is waiting for verification.")
+    if action == "carry_out_measure" and not _measures(case, RectificationMeasure.State.PLANNED):
+        return _("No rectification measure is waiting to be carried out.")
     if action == "submit_for_review" and case.category in OUTCOME_REQUIRED and not outcome_recorded(case):
         return _("Record the outcome before submitting the draft reply.")
     if action == "submit_for_review" and (waiting := waiting_co_handler_names(case)):
@@ -167,6 +181,22 @@ def _open_milestones(case):
     return case.pk is not None and Milestone.objects.filter(outcome__case=case, done_on__isnull=True).exists()
 
 
+def _measures(case, state):
+    return case.pk is not None and RectificationMeasure.objects.filter(case=case, state=state).exists()
+
+
+def measure_owner_departments(user, case):
+    """The departments of the user (handler or reviewer) owning a measure of the case not carried out."""
+    mine = access.department_ids(user)
+    if not mine or not access.has_role(user, roles.HANDLER, roles.REVIEWER):
+        return set()
+    return set(
+        RectificationMeasure.objects.filter(
+            case=case, department_id__in=mine, state=RectificationMeasure.State.PLANNED
+        ).values_list("department_id", flat=True)
+    )
+
+
 def _outcome_saved(case):
     return case.outcomes.exists()
 
@@ -188,6 +218,9 @@ def refusal(user, case, action, *, check_actor=True, outcome_recorded=_outcome_s
                 return _("This step is not possible while the case is “%(status)s”.") % {
                     "status": case.get_status_display()
                 }
+        elif action in MEASURE_OWNER_ACTIONS:
+            if not (user.is_superuser or measure_owner_departments(user, case)):
+                return _("Only the department owning a measure records it as carried out.")
         elif not any(acts_as(user, who, case) for who in rule.who):
             return _("Your role or department does not allow this step on this case.")
         elif action == "respond_to_supervision" and case.department_id:

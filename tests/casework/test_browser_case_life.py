@@ -59,6 +59,7 @@ def test_a_case_from_registration_to_closure(live_server, demo_site_transactiona
     workflow_step(page, "record_outcome", {"characterisation": "屬實", "measures": "裁處罰鍰並限期改善"})
     workflow_step(page, "submit_for_review", {"draft_reply": "經查屬實，已依法裁處並要求夜間停工。"})
     assert offered(page) <= {
+        "add_measure",
         "add_note",
         "post_progress",
         "pause",

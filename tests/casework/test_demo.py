@@ -150,3 +150,30 @@ def test_demo_has_a_co_handled_complaint_answered_by_one_and_awaited_from_anothe
     count = CoHandling.objects.count()
     load_demo()
     assert CoHandling.objects.count() == count
+
+
+def test_demo_has_rectification_measures_verified_overdue_and_awaiting_verification(demo_site, client):
+    from django.utils import timezone
+
+    from casework import supervision, workflow
+    from casework.models import RectificationMeasure, SupervisionNotice
+
+    M = RectificationMeasure.State
+    measures = RectificationMeasure.objects.all()
+    assert measures.filter(state=M.VERIFIED).exists()
+    assert measures.filter(state=M.CARRIED_OUT, department__code="epb").exists()
+    overdue = measures.filter(state=M.PLANNED, deadline__lt=timezone.localdate(), department__code="epb")
+    assert overdue.exists()
+    # Followed after closing, and supervised once overdue.
+    assert overdue.filter(case__status=Status.CLOSED).exists()
+    stages = {workflow.measure_stage(m) for m in overdue}
+    assert SupervisionNotice.objects.filter(stage__in=stages).exists()
+    # The rectification ledger shows them to the demo department's handler.
+    client.force_login(get_user_model().objects.get(username="handler"))
+    html = client.get("/admin/rectification/").content.decode()
+    assert overdue.first().case.reference in html
+    # Loading again adds nothing.
+    count = measures.count(), SupervisionNotice.objects.count()
+    load_demo()
+    supervision.measure_notices()
+    assert (RectificationMeasure.objects.count(), SupervisionNotice.objects.count()) == count

@@ -15,6 +15,7 @@ from casework.models import (
     Milestone,
     Outcome,
     Pause,
+    RectificationMeasure,
     Satisfaction,
     Status,
     SupervisionNotice,
@@ -30,6 +31,7 @@ S = Status
 # The specification, written out independently of casework.workflow.RULES:
 # action -> (states it starts from, actors who may perform it).
 DEPT = {"handler", "reviewer"}
+MEASURE_STATES = {s for s in S if s not in {S.RECEIVED, S.ACCEPTED, S.REJECTED, S.DUPLICATE, S.WITHDRAWN}}
 EXPECTED = {
     "accept": ({S.RECEIVED}, {"intake", "supervisor"}),
     "reject": ({S.RECEIVED}, {"intake", "supervisor"}),
@@ -100,6 +102,12 @@ EXPECTED = {
         {S.ROUTED, S.IN_PROGRESS, S.IN_REVIEW, S.AWAITING_APPROVAL, S.APPROVED, S.AWAITING_INFORMATION},
         {"handler", "reviewer", "supervisor"},
     ),
+    # Rectification measures are followed once there is an outcome, after closing too.
+    "add_measure": (MEASURE_STATES, {"handler", "reviewer"}),
+    # By the department owning the measure (here the case's).
+    "carry_out_measure": (MEASURE_STATES, {"handler", "reviewer"}),
+    "verify_measure": (MEASURE_STATES, {"reviewer", "supervisor"}),
+    "return_measure": (MEASURE_STATES, {"reviewer", "supervisor"}),
 }
 # Where each action leaves a case, from the first (sorted) of its starting states, as the tests below
 # run it; None: the action records something but leaves the status as it was.
@@ -138,6 +146,10 @@ TARGET = {
     "respond_to_supervision": None,
     "contribute_co_handling": None,
     "release_co_handler": None,
+    "add_measure": None,
+    "carry_out_measure": None,
+    "verify_measure": None,
+    "return_measure": None,
 }
 ACTOR_KINDS = [
     "intake",
@@ -220,6 +232,18 @@ def case_ready_for(action, status, world):
         CoHandling.objects.create(
             case=case, department=world["other"], task="會同查明路權", due_on=timezone.localdate()
         )
+    if action in {"add_measure", "carry_out_measure", "verify_measure", "return_measure"}:
+        outcome = Outcome.objects.create(case=case, characterisation="屬實")
+        carried = action in {"verify_measure", "return_measure"}
+        RectificationMeasure.objects.create(
+            case=case,
+            outcome=outcome,
+            description="加裝隔音牆",
+            department=case.department,
+            deadline=timezone.localdate(),
+            state=RectificationMeasure.State.CARRIED_OUT if carried else RectificationMeasure.State.PLANNED,
+            carried_out_by=world["handler"] if carried else None,
+        )
     if action == "respond_to_supervision":
         SupervisionNotice.objects.create(
             case=case, stage="x", level=1, department=case.department, respond_by=timezone.localdate()
@@ -256,6 +280,14 @@ def arguments(action, case, actor, world):
         "issue_supervision_notice": {"reason": "請說明辦理進度"},
         "contribute_co_handling": {"co_handling": case.co_handlings.first(), "contribution": "路權屬本局"},
         "release_co_handler": {"co_handling": case.co_handlings.first(), "reason": "已另行查明"},
+        "add_measure": {
+            "description": "複查噪音",
+            "department": world["dept"],
+            "deadline": timezone.localdate() + timedelta(days=5),
+        },
+        "carry_out_measure": {"measure": case.rectification_measures.first(), "note": "已完工"},
+        "verify_measure": {"measure": case.rectification_measures.first()},
+        "return_measure": {"measure": case.rectification_measures.first(), "note": "請再改善"},
         "respond_to_supervision": {
             "notice": case.supervision_notices.first(),
             "progress": "已派員會勘",
