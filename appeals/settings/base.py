@@ -156,6 +156,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Taipei")
 USE_I18N = True
+# Our own input formats for the Chinese locales (ISO dates first, so date inputs keep their values).
+FORMAT_MODULE_PATH = ["appeals.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from casework import roles, supervision, workflow
+from casework import escalation, roles, supervision, workflow
 from casework.models import Event, OutboxMessage, Status, SupervisionNotice
 from tests.factories import CaseFactory, DepartmentFactory, staff
 
@@ -88,6 +88,21 @@ def test_the_case_page_offers_the_notice_to_supervisors_only(client, office):
     assert 'id="step-issue_supervision_notice"' in client.get(url).content.decode()
     client.force_login(office["handler"])
     assert 'id="step-issue_supervision_notice"' not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+def test_the_notice_form_shows_its_default_answer_date_in_every_language(client, office, language):
+    # A date input keeps only an ISO value: "2026/03/17" (the Chinese locales' first format) would be
+    # dropped by the browser and the supervisor told the field is required.
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(office["supervisor"])
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(office["supervisor"])
+    html = client.get(reverse("casework:case_detail", args=[routed_case(office).pk])).content.decode()
+    expected = escalation.response_due(TODAY).isoformat()
+    assert f'name="issue_supervision_notice-respond_by" value="{expected}"' in html
 
 
 def test_issuing_through_the_case_page_and_bad_input(client, office):
