@@ -57,7 +57,9 @@ def workflow_step(page, action, fields=None):
             field.fill(value)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    assert page.locator(".messages .error").count() == 0, page.locator(".messages").inner_text() + page.locator(".error-message").all_inner_texts().__str__()
+    assert page.locator(".messages .error").count() == 0, (
+        page.locator(".messages").inner_text() + page.locator(".error-message").all_inner_texts().__str__()
+    )
 
 
 def save_screenshot(page, path, full_page=False):
