@@ -203,3 +203,36 @@ def test_co_handled_complaint_supervised_rectified_and_analysed(
 def Case_status(case):
     case.refresh_from_db()
     return case.status
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+def test_the_new_lists_read_in_each_language_on_a_desktop_and_a_phone(
+    live_server, demo_site_transactional, page, artifacts_dir, django_user_model, language
+):
+    """The supervision notices, the rectification ledger and the analysis reports: the demo's rows in
+    the supervisor's language, axe-clean, nothing scrolling sideways on a phone."""
+    from wagtail.users.models import UserProfile
+
+    from tests.casework.test_browser_phone import DESKTOP, PHONE, page_overflow
+
+    supervisor = django_user_model.objects.get(username="supervisor")
+    profile = UserProfile.get_for_user(supervisor)
+    profile.preferred_language = language
+    profile.save()
+    log_in_to_admin(page, live_server.url, "supervisor")
+    for name, path in [
+        ("supervision", "/admin/cases/supervision/"),
+        ("rectification", "/admin/rectification/?state=all"),
+        ("analysis", "/admin/analysis-reports/"),
+    ]:
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            page.goto(live_server.url + path)
+            assert page.locator("html").get_attribute("lang").lower() == language
+            assert page.locator("main table tbody tr").count() >= 1, name
+            assert_accessible(page)
+            if viewport == PHONE:
+                assert page_overflow(page) <= 0, name
+            save_screenshot(
+                page, str(artifacts_dir / f"depth-{name}-{language}-{viewport['width']}.png"), True
+            )
