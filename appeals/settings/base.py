@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "appeals",
     "portal",
     "casework",
+    "reception",
     "search",
     "notifications",
     "reporting",

@@ -12,6 +12,7 @@ PACKAGES = (
     "demo",
     "notifications",
     "portal",
+    "reception",
     "reporting",
     "retention",
     "search",

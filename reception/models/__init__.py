@@ -1,0 +1,1 @@
+# ruff: noqa: F401 (the package re-exports each topic's models)
