@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse_lazy
 from django.utils import timezone
@@ -485,7 +486,7 @@ def _card_sheet(card):
 def scorecard_export(request, pk, fmt):
     card = _card(request, pk)
     if fmt not in exports.FORMATS:
-        raise PermissionDenied
+        raise Http404
     return exports.spreadsheet_response(
         fmt,
         f"scorecard-{card.period_code}-{card.subject_kind}-{card.pk}",
