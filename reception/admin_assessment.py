@@ -450,7 +450,7 @@ def _card_sheet(card):
     yield [
         _("Indicator"),
         _("How the score is obtained"),
-        _("Figure"),
+        _("Raw figure"),
         _("Score"),
         _("Weight"),
         _("Weighted"),
