@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail import hooks
@@ -99,6 +99,11 @@ class CreateScorecardForm(forms.Form):
     department = forms.ModelChoiceField(
         label=gettext_lazy("Department"), required=False, queryset=Department.objects.filter(is_active=True)
     )
+    everyone = forms.BooleanField(
+        label=gettext_lazy("Every reception officer, handler or department of this kind"),
+        required=False,
+        help_text=gettext_lazy("Creates the scorecards of the period still missing; leave the name empty."),
+    )
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +130,7 @@ class CreateScorecardForm(forms.Form):
             SubjectKind.HANDLER: "handler",
             SubjectKind.DEPARTMENT: "department",
         }.get(data.get("subject_kind"))
-        if field and not data.get(field):
+        if field and not data.get(field) and not data.get("everyone"):
             self.add_error(field, _("Choose whom the scorecard assesses."))
         return data
 
@@ -313,6 +318,21 @@ def scorecard_create(request):
     if request.method == "POST" and form.is_valid():
         kind, user, department = form.subject()
         try:
+            if form.cleaned_data["everyone"]:
+                created = assessment.create_for_everyone(
+                    request.user,
+                    form.cleaned_data["period"],
+                    form.cleaned_data["year"],
+                    form.number(),
+                    kind,
+                    today=today,
+                )
+                messages.success(
+                    request,
+                    ngettext("%(n)s scorecard was created.", "%(n)s scorecards were created.", len(created))
+                    % {"n": len(created)},
+                )
+                return redirect(f"{reverse('staff_assessment:index')}?subject_kind={kind}&state=draft")
             card = assessment.create_scorecard(
                 request.user,
                 form.cleaned_data["period"],

@@ -425,6 +425,36 @@ def create_scorecard(user, period, year, number, kind, subject_user=None, depart
     return card
 
 
+@transaction.atomic
+def create_for_everyone(user, period, year, number, kind, today=None):
+    """The missing scorecards of the period for every active officer, handler or department of the
+    kind; returns those created (the ones that exist already stay as they are)."""
+    _require_writer(user)
+    if kind == SubjectKind.DEPARTMENT:
+        subjects = [(None, department) for department in Department.objects.filter(is_active=True)]
+    elif kind in (SubjectKind.OFFICER, SubjectKind.HANDLER):
+        people = officers() if kind == SubjectKind.OFFICER else handlers()
+        subjects = [(person, None) for person in people.order_by("pk")]
+    else:
+        raise AssessmentError(_("Choose whom to assess."))
+    number = number if period != Period.YEAR else 1
+    existing = Scorecard.objects.filter(period=period, year=year, number=number, subject_kind=kind)
+    have_users = set(existing.values_list("user_id", flat=True))
+    have_departments = set(existing.values_list("department_id", flat=True))
+    created = []
+    for person, department in subjects:
+        if (person is not None and person.pk in have_users) or (
+            kind == SubjectKind.DEPARTMENT and department.pk in have_departments
+        ):
+            continue
+        created.append(
+            create_scorecard(
+                user, period, year, number, kind, subject_user=person, department=department, today=today
+            )
+        )
+    return created
+
+
 def _compute(card):
     """Bring a draft's lines in line with the active indicators and compute the computed ones;
     manual scores already entered stay."""

@@ -474,6 +474,32 @@ def test_a_manager_creates_scores_and_another_freezes_and_rewards_through_the_sc
     assert t("Save score") not in page
 
 
+def test_a_manager_creates_the_missing_cards_of_a_period_for_everyone_of_a_kind(
+    client, world, on_the_tenth_of_april
+):
+    existing = _card(world, SubjectKind.DEPARTMENT, department=world["roads"])
+    client.force_login(world["manager"])
+    response = client.post(
+        "/admin/reception/assessment/new/",
+        {"period": "quarter", "year": "2026", "quarter": "1", "subject_kind": "department", "everyone": "on"},
+    )
+    assert response.status_code == 302
+    quarter = Scorecard.objects.filter(period="quarter")
+    assert {card.department for card in quarter} == {world["roads"], world["parks"]}
+    client.post(
+        "/admin/reception/assessment/new/",
+        {"period": "month", "year": "2026", "month": "3", "subject_kind": "department", "everyone": "on"},
+    )
+    # March's card for 道路處 existed already: kept, only 公園處's made.
+    assert Scorecard.objects.get(period="month", department=world["roads"]) == existing
+    assert Scorecard.objects.filter(period="month", department=world["parks"]).exists()
+    officers = assessment.create_for_everyone(
+        world["manager"], "month", 2026, 3, SubjectKind.OFFICER, today=TODAY
+    )
+    assert {card.user for card in officers} >= {world["officer"]}
+    assert world["handler"] not in {card.user for card in officers}
+
+
 def test_the_create_form_explains_what_is_missing(client, world):
     client.force_login(world["manager"])
     response = client.post(
