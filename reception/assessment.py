@@ -216,6 +216,10 @@ def supervision_notices(subject, start, end):
     return float(_figures(subject, start, end)["supervision_notices"])
 
 
+# Training completion (the seeded "training_completion" indicators) is registered by the training
+# records' module with register_source when they exist; until then those indicators take a manual score.
+
+
 def source_of(indicator, kind=None):
     """The registered source that computes this indicator for its kind of subject, or None."""
     source = SOURCES.get(indicator.source)
