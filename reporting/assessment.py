@@ -152,3 +152,17 @@ def format_value(key, value):
 def this_month(today=None):
     today = today or timezone.localdate()
     return today.replace(day=1), today
+
+
+def subject_figures(start, end, *, handler=None, department=None):
+    """The indicators above for one handler's cases or one department's cases of the period (the
+    staff scorecards of reception.assessment score them)."""
+    period = _cases(start, end)
+    if handler is not None:
+        cases = period.filter(handler=handler)
+        notices = supervision_counts(cases, "handler").get(handler.pk, 0)
+        return _indicators(case_facts(cases), notices)
+    cases = period.filter(department=department)
+    # As in assess(): a notice sent to the department about a case since routed elsewhere counts.
+    notices = supervision_counts(period, "department").get(department.pk, 0)
+    return _indicators(case_facts(cases), notices)

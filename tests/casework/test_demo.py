@@ -177,3 +177,22 @@ def test_demo_has_rectification_measures_verified_overdue_and_awaiting_verificat
     load_demo()
     supervision.measure_notices()
     assert (RectificationMeasure.objects.count(), SupervisionNotice.objects.count()) == count
+
+
+@pytest.mark.django_db
+def test_demo_has_last_months_scorecards_one_frozen_with_a_reward(demo_site, client):
+    from reception.models import Scorecard
+
+    cards = Scorecard.objects.all()
+    assert {card.subject_kind for card in cards} == {"officer", "handler", "department"}
+    frozen = cards.get(state=Scorecard.State.FROZEN)
+    assert frozen.user.username == "intake"
+    assert frozen.decisions.filter(kind="reward").exists()
+    assert frozen.total is not None
+    client.force_login(get_user_model().objects.get(username="manager"))
+    page = client.get(reverse("staff_assessment:index")).content.decode()
+    assert frozen.subject_name in page
+    # The drafts wait for the manager's review: the administrator prepared them.
+    draft = cards.filter(state=Scorecard.State.DRAFT).first()
+    page = client.get(reverse("staff_assessment:detail", args=[draft.pk])).content.decode()
+    assert reverse("staff_assessment:action", args=[draft.pk, "freeze"]) in page

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
 from demo import site as portal_demo
@@ -19,6 +20,8 @@ class Command(BaseCommand):
             casework_demo.load_casework(stdout=self.stdout)
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
+            # Scorecards compute their scores from the cases, so they come after them too.
+            assessment_demo.load_assessment()
             statistics.rebuild_all()
             # The synthetic cases were saved in bulk: their search entries are written here.
             case_search.index_missing()
