@@ -177,3 +177,23 @@ def test_demo_has_rectification_measures_verified_overdue_and_awaiting_verificat
     load_demo()
     supervision.measure_notices()
     assert (RectificationMeasure.objects.count(), SupervisionNotice.objects.count()) == count
+
+
+@pytest.mark.django_db
+def test_every_demo_account_has_accepted_the_confidentiality_agreement(demo_site, client):
+    from demo.cases import DEMO_STAFF
+    from reception import agreements
+    from reception.models import AgreementAcceptance
+
+    current = agreements.current_agreement()
+    assert current.version == 1 and current.published_by.username == "manager"
+    User = get_user_model()
+    for username, _role, _first, _last in DEMO_STAFF:
+        assert agreements.has_accepted_current(User.objects.get(username=username)), username
+    # So the demo shows personal data as before agreements existed.
+    case = next(case for case in Case.objects.order_by("pk") if case.citizen_name)
+    client.force_login(User.objects.get(username="intake"))
+    assert case.citizen_name in client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    accepted = AgreementAcceptance.objects.count()
+    load_demo()
+    assert AgreementAcceptance.objects.count() == accepted
