@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 
 from casework import access, exports
 from casework.wagtail_hooks import RoleMenuItem
@@ -232,6 +233,21 @@ def register_agreement_urls():
             include((urlpatterns, "agreements"), namespace="agreements"),
         )
     ]
+
+
+class AgreementReminderPanel(Component):
+    """On the dashboard of staff whose roles would show personal data but who have not accepted the
+    version in effect: why the citizens are masked, and the way to the agreement."""
+
+    name = "confidentiality_agreement"
+    order = 5
+    template_name = "reception/agreement_home_panel.html"
+
+
+@hooks.register("construct_homepage_panels")
+def add_agreement_reminder(request, panels):
+    if access.is_casework_staff(request.user) and access.awaits_agreement(request.user):
+        panels.insert(0, AgreementReminderPanel())
 
 
 @hooks.register("register_reception_menu_item")

@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Subquery
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -73,10 +73,13 @@ def has_accepted_current(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if not hasattr(user, "_confidentiality_accepted"):
-        current = current_agreement()
-        user._confidentiality_accepted = (
-            current is not None and current.acceptances.filter(user_id=user.pk).exists()
+        # One query: an acceptance of the version in effect (none in effect: no row matches).
+        in_effect = ConfidentialityAgreement.objects.filter(effective_on__lte=timezone.localdate()).order_by(
+            "-version"
         )
+        user._confidentiality_accepted = AgreementAcceptance.objects.filter(
+            user_id=user.pk, agreement_id=Subquery(in_effect.values("pk")[:1])
+        ).exists()
     return user._confidentiality_accepted
 
 

@@ -269,3 +269,10 @@ def test_the_list_of_an_older_version_shows_its_acceptances(client, world):
 def test_factories_staff_accept_by_default(world):
     assert agreements.has_accepted_current(staff(roles.REVIEWER, world["dept"]))
     assert date(2020, 1, 1) == agreements.current_agreement().effective_on
+
+
+def test_the_dashboard_reminds_staff_who_have_not_accepted(client, world):
+    client.force_login(world["handler"])
+    assert "data-agreement-reminder" in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(world["manager"])
+    assert "data-agreement-reminder" not in client.get(reverse("wagtailadmin_home")).content.decode()
