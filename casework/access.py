@@ -79,11 +79,32 @@ def visible_department_ids(user):
     return frozenset()
 
 
+def has_accepted_confidentiality(user):
+    """Whether the user accepted the confidentiality agreement in effect (measures 001 §七(二)2).
+
+    The one gate in front of every showing of personal data: personal_data_department_ids below asks
+    it, so the case page, its print, attachments, the ledgers' names and the search on personal data
+    all obey it. No version in effect means nobody (docs/security.md).
+    """
+    from reception.agreements import has_accepted_current  # reception builds on casework
+
+    return has_accepted_current(user)
+
+
 def personal_data_department_ids(user):
     """Where the user may see citizens' personal data: None on every case, else a frozenset of ids.
 
-    The personal-data roles everywhere, members only in their own departments.
+    The personal-data roles everywhere, members only in their own departments; nowhere before the
+    user has accepted the confidentiality agreement in effect.
     """
+    departments = role_personal_data_department_ids(user)
+    if departments is not None and not departments:
+        return departments  # nothing to withhold: no need to look the agreement up
+    return departments if has_accepted_confidentiality(user) else frozenset()
+
+
+def role_personal_data_department_ids(user):
+    """Where the user's roles alone would show personal data (only to say why it is withheld)."""
     if has_role(user, *PERSONAL_DATA_ROLES):
         return None
     return frozenset(department_ids(user))
@@ -123,7 +144,21 @@ def departments_visible_to(user):
 
 
 def can_see_personal_data(user, case):
-    departments = personal_data_department_ids(user)
+    return _personal_data_on(personal_data_department_ids(user), case)
+
+
+def awaits_agreement(user, case=None):
+    """Whether only the confidentiality agreement stands between the user and this case's personal
+    data (or, without a case, any personal data): the back office then says so and links to it."""
+    if has_accepted_confidentiality(user):
+        return False
+    departments = role_personal_data_department_ids(user)
+    if case is None:
+        return departments is None or bool(departments)
+    return _personal_data_on(departments, case)
+
+
+def _personal_data_on(departments, case):
     if departments is None:
         return True
     if case.department_id is not None and case.department_id in departments:

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from reception import agreements
 
 from . import access, roles, workflow
 from .attachments import add_attachment
@@ -120,6 +123,8 @@ def _case_context(request, case, bound=None, reissue_form=None):
     return {
         "case": case,
         "personal": personal,
+        "awaits_agreement": not personal and access.awaits_agreement(request.user, case),
+        "agreement_url": agreements.agreement_url(reverse("casework:case_detail", args=[case.pk])),
         "masked": access.masked_citizen(case),
         "events": events,
         "attachments": case.attachments.all(),
@@ -189,6 +194,12 @@ def access_code_reissue(request, pk):
     """A new access code after staff checked who the citizen is: sent to them, or shown once here."""
     case = _visible_case(request, pk)
     _require_role(request.user, *workflow.REISSUERS)
+    if not access.has_accepted_confidentiality(request.user):
+        return agreements.refuse(
+            request,
+            _("Accept the current confidentiality agreement before issuing a citizen's access code."),
+            reverse("casework:case_detail", args=[case.pk]),
+        )
     form = ReissueAccessCodeForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
@@ -215,6 +226,8 @@ def access_code_reissued(request, pk):
     case = _visible_case(request, pk)
     # Shown once, like the code of a new registration; never stored in clear.
     code = request.session.pop(f"casework-access-code-{case.pk}", None)
+    if not access.has_accepted_confidentiality(request.user):
+        code = None
     return render(request, "casework/access_code_reissued.html", {"case": case, "access_code": code})
 
 
@@ -249,6 +262,14 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk, attachment_pk):
     case = _visible_case(request, pk)
     if not access.can_see_personal_data(request.user, case):
+        if access.awaits_agreement(request.user, case):
+            return agreements.refuse(
+                request,
+                _(
+                    "Attachments are shown only to staff who have accepted the current confidentiality agreement."
+                ),
+                reverse("casework:case_detail", args=[case.pk]),
+            )
         raise PermissionDenied
     attachment = get_object_or_404(case.attachments, pk=attachment_pk)
     access.log_personal_data_access(request.user, case, f"attachment {attachment.pk}")
@@ -271,6 +292,8 @@ PERSONAL = ["citizen_name", "citizen_phone", "citizen_email", "citizen_address",
 @never_cache
 def case_register(request):
     _require_role(request.user, *REGISTRAR_ROLES)
+    if not access.has_accepted_confidentiality(request.user):
+        return _refuse_registration(request)
     form = CaseRegistrationForm(request.POST or None, initial={"channel": request.GET.get("channel")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -291,17 +314,29 @@ def case_register(request):
     return render(request, "casework/case_register.html", {"form": form})
 
 
+def _refuse_registration(request):
+    """Registering takes down a citizen's personal data and shows their access code."""
+    return agreements.refuse(
+        request,
+        _("Accept the current confidentiality agreement before registering citizens' personal data."),
+    )
+
+
 @never_cache
 def case_registered(request, pk):
     case = _visible_case(request, pk)
     # The access code is shown once, right after registration, and never stored in clear.
     code = request.session.pop(f"casework-access-code-{case.pk}", None)
+    if not access.has_accepted_confidentiality(request.user):
+        code = None
     return render(request, "casework/case_registered.html", {"case": case, "access_code": code})
 
 
 @never_cache
 def visit_create(request):
     _require_role(request.user, *REGISTRAR_ROLES)
+    if not access.has_accepted_confidentiality(request.user):
+        return _refuse_registration(request)
     form = VisitForm(request.POST or None, initial={"visited_at": timezone.localtime().replace(second=0)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

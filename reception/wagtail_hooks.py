@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import admin_assessment  # noqa: F401
+from . import (
+    admin_agreements,  # noqa: F401
+    admin_assessment,  # noqa: F401
+)
 
 reception_menu = Menu(register_hook_name="register_reception_menu_item")
 

@@ -46,6 +46,7 @@ from casework.models import (
     StageLimits,
     SupervisionNotice,
 )
+from reception import agreements
 
 # Rows a back-office listing shows on one screen, as the case list does. More make the page slow
 # (500 rows took over 200 ms at 5,000 cases) and nobody reads them: the filters narrow a listing,
@@ -211,6 +212,23 @@ class LedgerView(BackOfficeIndexView):
     @cached_property
     def unmask(self):
         return wants_names(self.request)
+
+    def get(self, request, *args, **kwargs):
+        # Names asked for by a permitted role that has not accepted the confidentiality agreement:
+        # refused with the reason, on the screen and for an export alike, never silently masked.
+        if self.unmask and not access.has_accepted_confidentiality(request.user):
+            query = request.GET.copy()
+            query.pop(UNMASK_PARAM, None)
+            query.pop(self.export_param, None)
+            back = f"{request.path}?{query.urlencode()}" if query else request.path
+            return agreements.refuse(
+                request,
+                _(
+                    "Citizens' names are shown only to staff who have accepted the current confidentiality agreement."
+                ),
+                back,
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
         visible = access.cases_visible_to(self.request.user).filter(status__in=OPEN_STATUSES)

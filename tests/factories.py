@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from casework import effects, roles
 from casework.models import Case, Category, Channel, Department, DepartmentMembership, Status
+from reception import agreements
+from reception.models import AgreementAcceptance
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,12 +38,21 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"dept-{n}")
 
 
-def staff(role, department=None, **kwargs):
-    """A user in a role group; handlers and reviewers also get their department membership."""
+def staff(role, department=None, *, accepts_agreement=True, **kwargs):
+    """A user in a role group; handlers and reviewers also get their department membership.
+
+    Staff have accepted the confidentiality agreement in effect (version 1 when none is, as after the
+    migration; a transactional test may have emptied the table), as the demo's staff have: without
+    it no personal data is shown to them. accepts_agreement=False for the tests of that gate.
+    """
     user = UserFactory(roles=[role], **kwargs)
     if department is not None:
         membership = {roles.HANDLER: "handler", roles.REVIEWER: "reviewer"}[role]
         DepartmentMembership.objects.create(user=user, department=department, role=membership)
+    if accepts_agreement:
+        current = agreements.ensure_default_agreement()
+        if current is not None:
+            AgreementAcceptance.objects.create(agreement=current, user=user)
     return user
 
 

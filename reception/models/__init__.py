@@ -1,4 +1,5 @@
 # ruff: noqa: F401 (the package re-exports each topic's models)
+from .agreements import AgreementAcceptance, ConfidentialityAgreement
 from .assessment import (
     FrozenScorecardError,
     Indicator,

@@ -196,3 +196,22 @@ def test_demo_has_last_months_scorecards_one_frozen_with_a_reward(demo_site, cli
     draft = cards.filter(state=Scorecard.State.DRAFT).first()
     page = client.get(reverse("staff_assessment:detail", args=[draft.pk])).content.decode()
     assert reverse("staff_assessment:action", args=[draft.pk, "freeze"]) in page
+
+
+def test_every_demo_account_has_accepted_the_confidentiality_agreement(demo_site, client):
+    from demo.cases import DEMO_STAFF
+    from reception import agreements
+    from reception.models import AgreementAcceptance
+
+    current = agreements.current_agreement()
+    assert current.version == 1 and current.published_by.username == "manager"
+    User = get_user_model()
+    for username, _role, _first, _last in DEMO_STAFF:
+        assert agreements.has_accepted_current(User.objects.get(username=username)), username
+    # So the demo shows personal data as before agreements existed.
+    case = next(case for case in Case.objects.order_by("pk") if case.citizen_name)
+    client.force_login(User.objects.get(username="intake"))
+    assert case.citizen_name in client.get(reverse("casework:case_detail", args=[case.pk])).content.decode()
+    accepted = AgreementAcceptance.objects.count()
+    load_demo()
+    assert AgreementAcceptance.objects.count() == accepted

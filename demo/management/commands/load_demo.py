@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import agreements as agreements_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             home = portal_demo.load_home(stdout=self.stdout)
             accounts = casework_demo.load_staff(root_page=home, stdout=self.stdout)
+            agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
