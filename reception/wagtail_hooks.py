@@ -13,3 +13,6 @@ def register_reception_menu():
     return SubmenuMenuItem(
         _("Reception office"), reception_menu, icon_name="group", name="reception", order=250
     )
+
+from . import admin_roster  # noqa: F401, E402
+from . import admin_training  # noqa: F401, E402
