@@ -19,26 +19,63 @@ S = TrainingSession
 
 # title, content, mode, lecturer, days before today, hours, evaluation, {username: score or result}
 SESSIONS = [
-    ("公民接待管理辦法解讀", S.Content.LAW, S.Mode.LECTURE, "法制辦 陳律師", 430, "3", S.Evaluation.EXAM, {"intake2": 82}),
-    ("接待禮儀與溝通", S.Content.ETIQUETTE, S.Mode.DRILL, "培訓中心 林老師", 75, "2", S.Evaluation.QUESTIONNAIRE,
-     {"intake": "passed", "manager": "passed", "supervisor": "passed"}),
-    ("訴求處理業務知識", S.Content.BUSINESS, S.Mode.CASE_STUDY, "督辦科 王科長", 40, "4", S.Evaluation.EXAM,
-     {"intake": 88, "supervisor": 91, "handler": 55}),
-    ("情緒激動來訪者的溝通", S.Content.COMMUNICATION, S.Mode.VISIT, "社工服務中心", 20, "2", S.Evaluation.EXAM,
-     {"intake": 76, "manager": 70}),
+    (
+        "公民接待管理辦法解讀",
+        S.Content.LAW,
+        S.Mode.LECTURE,
+        "法制辦 陳律師",
+        430,
+        "3",
+        S.Evaluation.EXAM,
+        {"intake2": 82},
+    ),
+    (
+        "接待禮儀與溝通",
+        S.Content.ETIQUETTE,
+        S.Mode.DRILL,
+        "培訓中心 林老師",
+        75,
+        "2",
+        S.Evaluation.QUESTIONNAIRE,
+        {"intake": "passed", "manager": "passed", "supervisor": "passed"},
+    ),
+    (
+        "訴求處理業務知識",
+        S.Content.BUSINESS,
+        S.Mode.CASE_STUDY,
+        "督辦科 王科長",
+        40,
+        "4",
+        S.Evaluation.EXAM,
+        {"intake": 88, "supervisor": 91, "handler": 55},
+    ),
+    (
+        "情緒激動來訪者的溝通",
+        S.Content.COMMUNICATION,
+        S.Mode.VISIT,
+        "社工服務中心",
+        20,
+        "2",
+        S.Evaluation.EXAM,
+        {"intake": 76, "manager": 70},
+    ),
 ]
 
 
 def _users():
     User = get_user_model()
     extra, created = User.objects.get_or_create(
-        username="intake2", defaults={"first_name": "接待", "last_name": "二組", "email": "intake2@example.org"}
+        username="intake2",
+        defaults={"first_name": "接待", "last_name": "二組", "email": "intake2@example.org"},
     )
     if created:
         extra.set_unusable_password()
         extra.save(update_fields=["password"])
     extra.groups.add(Group.objects.get(name=roles.INTAKE_OFFICER))
-    return {u.username: u for u in User.objects.filter(username__in=("intake", "intake2", "supervisor", "manager", "handler"))}
+    return {
+        u.username: u
+        for u in User.objects.filter(username__in=("intake", "intake2", "supervisor", "manager", "handler"))
+    }
 
 
 def load_training(today=None):
@@ -49,14 +86,24 @@ def load_training(today=None):
         day = today - timedelta(days=days_ago)
         plan = TrainingPlan.objects.filter(year=day.year).first()
         if plan is None:
-            plan = training.save_plan(manager, TrainingPlan(year=day.year, title=f"{day.year}年度接待人員培訓計劃"))
+            plan = training.save_plan(
+                manager, TrainingPlan(year=day.year, title=f"{day.year}年度接待人員培訓計劃")
+            )
         session = S.objects.filter(plan=plan, title=title).first()
         if session is not None:
             continue
         session = training.save_session(
             manager,
-            S(plan=plan, title=title, content=content, mode=mode, lecturer=lecturer, date=day,
-              hours=Decimal(hours), evaluation=evaluation),
+            S(
+                plan=plan,
+                title=title,
+                content=content,
+                mode=mode,
+                lecturer=lecturer,
+                date=day,
+                hours=Decimal(hours),
+                evaluation=evaluation,
+            ),
         )
         rows = []
         for username, value in results.items():
@@ -85,8 +132,16 @@ def load_roster(today=None):
             try:
                 roster.assign(manager, day=day, shift=shift, user=officers[(offset + index) % 2])
                 if day == leadership_day and shift == DutyShift.Shift.MORNING:
-                    roster.assign(manager, day=day, shift=shift, user=manager, leadership=True,
-                                  title="主任", published=True, name_public=True)
+                    roster.assign(
+                        manager,
+                        day=day,
+                        shift=shift,
+                        user=manager,
+                        leadership=True,
+                        title="主任",
+                        published=True,
+                        name_public=True,
+                    )
             except ValidationError:
                 continue  # a closed day or an untrained officer: the demo keeps what the rules allow
     ReceptionPage.objects.update(show_leadership_schedule=True)

@@ -111,7 +111,9 @@ urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_roster_urls():
-    return [path("reception/roster/", include((urlpatterns, "reception_roster"), namespace="reception_roster"))]
+    return [
+        path("reception/roster/", include((urlpatterns, "reception_roster"), namespace="reception_roster"))
+    ]
 
 
 class RosterMenuItem(MenuItem):

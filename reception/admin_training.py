@@ -2,7 +2,6 @@
 person's training record (their own on "My training"), the yearly report (CSV/XLSX). The rules are
 reception.training's; these views only call them."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -58,7 +57,10 @@ def plan_index(request):
     return render(
         request,
         "reception/training_plans.html",
-        {"plans": TrainingPlan.objects.prefetch_related("sessions"), "may_edit": training.may_edit(request.user)},
+        {
+            "plans": TrainingPlan.objects.prefetch_related("sessions"),
+            "may_edit": training.may_edit(request.user),
+        },
     )
 
 
@@ -93,7 +95,9 @@ def session_edit(request, plan_pk, pk=None):
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         if form.instance.date.year != plan.year:
-            form.add_error("date", _("The session must fall in the plan's year (%(year)s).") % {"year": plan.year})
+            form.add_error(
+                "date", _("The session must fall in the plan's year (%(year)s).") % {"year": plan.year}
+            )
         else:
             training.save_session(request.user, form.instance)
             messages.success(request, _("Training session saved."))
@@ -261,7 +265,12 @@ urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_training_urls():
-    return [path("reception/training/", include((urlpatterns, "reception_training"), namespace="reception_training"))]
+    return [
+        path(
+            "reception/training/",
+            include((urlpatterns, "reception_training"), namespace="reception_training"),
+        )
+    ]
 
 
 class TrainingMenuItem(MenuItem):
@@ -290,5 +299,3 @@ def register_my_training_menu():
 
 def person_url(user):
     return reverse("reception_training:person", args=[user.pk])
-
-

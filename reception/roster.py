@@ -66,15 +66,20 @@ def assign(actor, *, day, shift, user, leadership=False, title="", published=Fal
     if shift not in DutyShift.Shift.values:
         raise ValidationError(_("Choose the morning or the afternoon shift."))
     if shift not in shift_hours(day):
-        raise ValidationError(_("The reception room is closed on %(day)s (%(shift)s).") % {
-            "day": day.isoformat(),
-            "shift": DutyShift.Shift(shift).label,
-        })
+        raise ValidationError(
+            _("The reception room is closed on %(day)s (%(shift)s).")
+            % {
+                "day": day.isoformat(),
+                "shift": DutyShift.Shift(shift).label,
+            }
+        )
     if not training.has_valid_training(user, day):
         until = training.valid_until(user, day)
         name = user.get_full_name() or user.get_username()
         if until is None:
-            reason = _("%(name)s has not passed any training, so cannot be put on the roster.") % {"name": name}
+            reason = _("%(name)s has not passed any training, so cannot be put on the roster.") % {
+                "name": name
+            }
         else:
             reason = _(
                 "%(name)s's training expired on %(date)s, so they cannot be put on the roster until "
@@ -122,7 +127,9 @@ class DayRow:
 def week(start):
     """Seven DayRows from ``start`` (a Monday), each with its two shifts and their entries."""
     page = reception_page()
-    entries = DutyShift.objects.filter(date__gte=start, date__lt=start + timedelta(days=7)).select_related("user")
+    entries = DutyShift.objects.filter(date__gte=start, date__lt=start + timedelta(days=7)).select_related(
+        "user"
+    )
     by_slot = {}
     for entry in entries:
         by_slot.setdefault((entry.date, entry.shift), []).append(entry)
@@ -163,6 +170,11 @@ def leadership_schedule(start, days=28):
             name = entry.user.get_full_name() or ""
             leader = " ".join(part for part in (entry.title, name) if part)
         result.append(
-            PublicEntry(entry.date, DutyShift.Shift(entry.shift).label, shift_hours(entry.date, page).get(entry.shift), leader)
+            PublicEntry(
+                entry.date,
+                DutyShift.Shift(entry.shift).label,
+                shift_hours(entry.date, page).get(entry.shift),
+                leader,
+            )
         )
     return result

@@ -14,5 +14,5 @@ def register_reception_menu():
         _("Reception office"), reception_menu, icon_name="group", name="reception", order=250
     )
 
-from . import admin_roster  # noqa: F401, E402
-from . import admin_training  # noqa: F401, E402
+
+from . import admin_roster, admin_training  # noqa: F401, E402

@@ -82,6 +82,9 @@ class TrainingAttendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_attendance_per_session")]
         verbose_name = _("training attendance")
 
+    def __str__(self):
+        return f"{self.session} · {self.user}"
+
 
 class DutyShift(models.Model):
     """Who staffs the reception room on a day and shift (值班表); a leadership entry is a leader's
@@ -105,3 +108,6 @@ class DutyShift(models.Model):
         constraints = [models.UniqueConstraint(fields=["date", "shift", "user"], name="one_duty_per_shift")]
         verbose_name = _("duty shift")
         verbose_name_plural = _("duty roster")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_shift_display()} · {self.user}"

@@ -174,8 +174,11 @@ def test_shifts_follow_the_reception_hours(monkeypatch, manager):
 
     class Page:
         def weekly_periods(self):
-            return [hours.Period(0, time(9), time(12)), hours.Period(0, time(13, 30), time(17, 30)),
-                    hours.Period(1, time(9), time(12))]
+            return [
+                hours.Period(0, time(9), time(12)),
+                hours.Period(0, time(13, 30), time(17, 30)),
+                hours.Period(1, time(9), time(12)),
+            ]
 
         def dated_exceptions(self):
             return [hours.Exception_(date(2026, 3, 9), True)]
