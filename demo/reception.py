@@ -1,6 +1,7 @@
 """Demo training and duty roster: last year's and this year's training plans with sessions and
 scores (the intake officer, supervisor and manager hold valid training; a second intake officer's
-has expired), a duty roster for this week and the next with a published leadership reception day,
+has expired), a duty roster for this week and the next with a published leadership reception day
+(the leader's name kept off the portal, so every language's page reads in its own words),
 and one run of the training reminders (which beat would otherwise run daily)."""
 
 from datetime import timedelta
@@ -140,7 +141,7 @@ def load_roster(today=None):
                         leadership=True,
                         title="主任",
                         published=True,
-                        name_public=True,
+                        name_public=False,
                     )
             except ValidationError:
                 continue  # a closed day or an untrained officer: the demo keeps what the rules allow

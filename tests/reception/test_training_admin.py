@@ -66,7 +66,7 @@ def test_a_manager_creates_a_plan_and_a_session(client, manager):
     # A date outside the plan's year is refused with a message, not a 500.
     response = client.post(url, {**fields, "date": "2025-12-01"})
     assert response.status_code == 200
-    assert "plan&#x27;s year" in response.content.decode() or "plan's year" in response.content.decode()
+    assert "計劃年度（2026）" in response.content.decode()
     response = client.post(url, {**fields, "date": "not a date"})
     assert response.status_code == 200
     response = client.post(url, {**fields, "date": "2026-03-01"})
@@ -131,7 +131,7 @@ def test_the_roster_week_refuses_untrained_staff_and_adds_trained_staff(client, 
     fields = {"date": "2026-06-11", "shift": "morning", "user": officer.pk}
     response = client.post(url, fields)
     assert response.status_code == 200
-    assert "has not passed any training" in response.content.decode()
+    assert "王 小芳 尚未通過任何培訓" in response.content.decode()
     assert not DutyShift.objects.exists()
 
     training.record_attendance(manager, session, [training.AttendanceRow(officer, True, score=Decimal("85"))])
@@ -143,7 +143,7 @@ def test_the_roster_week_refuses_untrained_staff_and_adds_trained_staff(client, 
     # Intake officers read the roster but cannot change it.
     client.force_login(officer)
     page = client.get(url).content.decode()
-    assert "王 小芳" in page and "Add to the roster" not in page
+    assert "王 小芳" in page and "加入值班表" not in page
     entry = DutyShift.objects.get()
     assert client.post(reverse("reception_roster:remove", args=[entry.pk])).status_code in (302, 403)
     assert DutyShift.objects.filter(pk=entry.pk).exists()

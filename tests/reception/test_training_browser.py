@@ -49,5 +49,5 @@ def test_training_and_the_roster_in_the_admin_and_on_the_portal(
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{server}/zh-hant/reception/")
-    assert "主任" in page.locator("#leadership-schedule").inner_text()
+    assert "本辦公室領導" in page.locator("#leadership-schedule").inner_text()
     assert_accessible(page)
