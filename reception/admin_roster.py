@@ -44,6 +44,8 @@ def _monday(request):
     raw = request.GET.get("week", "")
     try:
         day = date.fromisoformat(raw) if raw else training.today()
+        if not 2000 <= day.year <= 9998:  # the week's neighbours must stay within the calendar
+            raise ValueError(raw)
     except ValueError:
         messages.error(request, _("That is not a date; showing this week."))
         day = training.today()

@@ -149,3 +149,4 @@ def test_the_roster_week_refuses_untrained_staff_and_adds_trained_staff(client, 
     assert DutyShift.objects.filter(pk=entry.pk).exists()
     # A bad week parameter falls back to this week.
     assert client.get(url, {"week": "junk"}).status_code == 200
+    assert client.get(url, {"week": "9999-12-31"}).status_code == 200
