@@ -213,6 +213,7 @@ def load_reception(home, locales):
         online_form_note=_pair(c["online_form_note"]),
         what_to_bring=_pair(c["what_to_bring"]),
         show_in_menus=True,
+        show_leadership_schedule=True,
     )
     page.hours = [ReceptionHours(weekday=d, opens=o, closes=cl) for d, o, cl in sorted(c["hours"])]
     page.exceptions = [

@@ -225,6 +225,22 @@ def render(message):
             params["department"] = ctx.get("department", "")
             subject = _("%(department)s recorded its contribution to case %(reference)s") % params
             lines = [case.subject]
+        elif message.template == "training_due":
+            # reception.training.send_reminders: the staff member's own training, no case.
+            state, until = ctx.get("state", ""), ctx.get("valid_until", "")
+            if state == "expiring":
+                subject = _("Your reception training expires on %(date)s") % {"date": until}
+            elif state == "expired":
+                subject = _("Your reception training expired on %(date)s") % {"date": until}
+            else:
+                subject = _("You have not yet passed reception training")
+            lines = [
+                _(
+                    "Only staff with valid training can be put on the reception room's duty roster. "
+                    "Attend a session of this year's training plan and pass its evaluation; your record "
+                    "is under My training in the back office."
+                )
+            ]
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

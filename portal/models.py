@@ -90,6 +90,14 @@ class ReceptionPage(CachedPageMixin, Page):
     walk_in_window = models.CharField(_("walk-in window"), max_length=200, blank=True)
     online_form_note = models.CharField(_("online form"), max_length=255, blank=True)
     what_to_bring = RichTextField(_("what to bring"), blank=True, features=["bold", "ul", "ol", "link"])
+    show_leadership_schedule = models.BooleanField(
+        _("show the leadership reception schedule"),
+        default=False,
+        help_text=_(
+            "Lists the published leadership reception days of the duty roster; a leader's name and "
+            "title appear only where the roster marks them public."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -114,6 +122,7 @@ class ReceptionPage(CachedPageMixin, Page):
         InlinePanel("hours", heading=_("Weekly hours"), label=_("Opening period")),
         InlinePanel("exceptions", heading=_("Holidays and closures"), label=_("Exception")),
         FieldPanel("what_to_bring"),
+        FieldPanel("show_leadership_schedule"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("intro"),

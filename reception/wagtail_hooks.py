@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import (
-    admin_agreements,  # noqa: F401
-    admin_assessment,  # noqa: F401
+from . import (  # noqa: F401 (imported for their hooks)
+    admin_agreements,
+    admin_assessment,
+    admin_roster,
+    admin_training,
 )
 
 reception_menu = Menu(register_hook_name="register_reception_menu_item")

@@ -8,3 +8,4 @@ from .assessment import (
     ScorecardLine,
     SubjectKind,
 )
+from .training import DutyShift, TrainingAttendance, TrainingPlan, TrainingSession

@@ -5,6 +5,7 @@ from demo import agreements as agreements_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
+from demo import reception as reception_demo
 from demo import site as portal_demo
 from reporting import statistics
 from search import cases as case_search
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             accounts = casework_demo.load_staff(root_page=home, stdout=self.stdout)
             agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
+            reception_demo.load()
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
             # Scorecards compute their scores from the cases, so they come after them too.
