@@ -3,6 +3,7 @@ from django.db import transaction
 
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
+from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
 from reporting import statistics
 from search import cases as case_search
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             casework_demo.load_casework(stdout=self.stdout)
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
+            inspections_demo.load_external_supervision(home)
             statistics.rebuild_all()
             # The synthetic cases were saved in bulk: their search entries are written here.
             case_search.index_missing()
