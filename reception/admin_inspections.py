@@ -21,6 +21,7 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -140,9 +141,6 @@ def findings_summary(inspection):
     return text
 
 
-findings_summary.short_description = _("Findings")
-
-
 class InspectionViewSet(ModelViewSet):
     model = Inspection
     icon = "search"
@@ -150,7 +148,12 @@ class InspectionViewSet(ModelViewSet):
     url_prefix = "reception/inspections"
     name = "inspections"
     menu_label = _("Inspections")
-    list_display = ["date", "title", findings_summary, "published"]
+    list_display = [
+        "title",
+        "date",
+        Column("findings", label=_("Findings"), accessor=findings_summary),
+        "published",
+    ]
     list_filter = ["published"]
     search_fields = ["title", "scope"]
     inspect_view_enabled = True
@@ -231,16 +234,6 @@ def handled_state(suggestion):
     return _("Not handled yet")
 
 
-handled_state.short_description = _("State")
-
-
-def suggestion_excerpt(suggestion):
-    return suggestion.text[:80]
-
-
-suggestion_excerpt.short_description = _("Suggestion")
-
-
 class SuggestionViewSet(ModelViewSet):
     model = Suggestion
     icon = "mail"
@@ -249,7 +242,7 @@ class SuggestionViewSet(ModelViewSet):
     name = "reception_suggestions"
     menu_label = _("Suggestion box")
     edit_view_class = SuggestionEditView
-    list_display = [suggestion_excerpt, "received_at", handled_state]
+    list_display = ["__str__", "received_at", Column("state", label=_("State"), accessor=handled_state)]
     list_filter = {"handled_at": ["isnull"]}
     search_fields = ["text"]
     inspect_view_enabled = True
