@@ -11,7 +11,7 @@ from casework.models import Department
 from portal.disclosure import DisclosureIndexPage
 from portal.external_supervision import InspectionReportsPage, SuggestionBoxPage
 from portal.localization import ensure_locales
-from reception import inspections
+from reception import inspections, suggestions
 from reception.models import Inspection, InspectionFinding, Questionnaire, Suggestion, ThirdPartyEvaluation
 
 from .site import add_page, learn
@@ -111,15 +111,15 @@ def load_evaluation(today):
 def load_suggestions():
     if Suggestion.objects.exists():
         return
-    inspections.file_suggestion("接待室的座位不足，等候時間較長，建議增加座位。", language="zh-hant")
-    inspections.file_suggestion(
+    suggestions.file_suggestion("接待室的座位不足，等候時間較長，建議增加座位。", language="zh-hant")
+    suggestions.file_suggestion(
         "Please show the expected waiting time at the reception desk.",
         contact="visitor@example.org",
         language="en",
     )
-    handled = inspections.file_suggestion("希望在網站上提供接待室的交通指引。", language="zh-hant")
+    handled = suggestions.file_suggestion("希望在網站上提供接待室的交通指引。", language="zh-hant")
     supervisor = get_user_model().objects.filter(username="supervisor").first()
-    inspections.mark_suggestion_handled(handled, supervisor, "已在接待頁面加入交通指引。")
+    suggestions.mark_suggestion_handled(handled, supervisor, "已在接待頁面加入交通指引。")
 
 
 RATINGS = [(5, 4, 5, 5), (4, 4, 3, 5), (3, 2, 3, 4), (5, 5, 4, 5), (2, 3, 2, 3)]

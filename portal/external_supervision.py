@@ -70,7 +70,7 @@ class SuggestionBoxPage(RoutablePageMixin, Page):
 
 
 def suggestion_view(request, page):
-    from reception import inspections
+    from reception import suggestions
 
     if request.method == "POST" and ratelimit.over_limit(
         request, "suggestion", "SUGGESTION_SUBMISSIONS_PER_HOUR"
@@ -83,7 +83,7 @@ def suggestion_view(request, page):
         if form.is_valid():
             ratelimit.count_accepted(request, "suggestion")
             if not form.cleaned_data["website"]:
-                inspections.file_suggestion(
+                suggestions.file_suggestion(
                     form.cleaned_data["text"],
                     form.cleaned_data["contact_name"],
                     form.cleaned_data["contact"],
@@ -112,22 +112,22 @@ class InspectionReportsPage(CachedPageMixin, Page):
         verbose_name = _("inspection rectification page")
 
     def get_context(self, request, *args, **kwargs):
-        from reception import inspections
+        from reception import publication
 
         context = super().get_context(request, *args, **kwargs)
         summaries = []
-        for inspection in inspections.published_inspections():
+        for inspection in publication.published_inspections():
             summaries.append(
                 {
                     "date": inspection.date,
-                    "title": inspections.public_text(inspection.title),
-                    "summary": inspections.public_text(inspection.public_summary),
-                    "inspectors": inspections.public_inspectors(inspection),
+                    "title": publication.public_text(inspection.title),
+                    "summary": publication.public_text(inspection.public_summary),
+                    "inspectors": publication.public_inspectors(inspection),
                     "findings": [
                         {
-                            "description": inspections.public_text(finding.description),
-                            "rectification": inspections.public_text(finding.rectification_required),
-                            "action_taken": inspections.public_text(finding.action_taken),
+                            "description": publication.public_text(finding.description),
+                            "rectification": publication.public_text(finding.rectification_required),
+                            "action_taken": publication.public_text(finding.action_taken),
                             "department": finding.department.name,
                             "deadline": finding.deadline,
                             "rectified_on": finding.rectified_on,

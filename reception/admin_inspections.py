@@ -30,7 +30,7 @@ from wagtail.permissions import register_permission_policy
 from casework import access, roles
 from portal import cache as portal_cache
 
-from . import inspections
+from . import inspections, suggestions
 from .models import Inspection, InspectionFinding, Suggestion, ThirdPartyEvaluation
 
 EDITORS = (roles.SUPERVISOR, roles.MANAGER)
@@ -222,7 +222,7 @@ class SuggestionEditView(EditView):
     def save_instance(self):
         instance = super().save_instance()
         if self.form.cleaned_data.get("handled"):
-            instance = inspections.mark_suggestion_handled(
+            instance = suggestions.mark_suggestion_handled(
                 instance, self.request.user, instance.handling_note
             )
         return instance

@@ -3,7 +3,8 @@
 Inspections: which findings are overdue and the reminder to their owner departments; what of an
 inspection may be published (never personal data). Questionnaires: sent once per closed case after
 the configured number of days, answered once through a signed link. Suggestions: filed from the
-public suggestion box, marked handled by staff.
+public suggestion box, marked handled by staff (reception.suggestions). What is published:
+reception.publication.
 """
 
 from datetime import timedelta
@@ -20,7 +21,7 @@ from wagtail.models import Site
 from casework.models import Case, DepartmentMembership, Status
 from notifications import outbox
 
-from .models import Inspection, InspectionFinding, Questionnaire, Suggestion
+from .models import InspectionFinding, Questionnaire
 
 # --- Inspections ------------------------------------------------------------------------------
 
@@ -59,25 +60,6 @@ def remind_overdue_findings(today=None):
         if finding.overdue_reminded_on is None:
             InspectionFinding.objects.filter(pk=finding.pk).update(overdue_reminded_on=today)
     return queued
-
-
-def published_inspections():
-    return Inspection.objects.filter(published=True).prefetch_related("findings", "inspectors")
-
-
-def public_text(text):
-    """Text written for the public, with any e-mail address or telephone number taken out as a
-    safeguard: published summaries must carry no personal data."""
-    return outbox.redact(text or "")
-
-
-def public_inspectors(inspection):
-    """The inspectors' names for the public page: only when the inspection says they may be named."""
-    if not inspection.inspectors_public:
-        return ""
-    names = [user.get_full_name() or user.get_username() for user in inspection.inspectors.all()]
-    names += [name.strip() for name in inspection.outside_inspectors.split(",") if name.strip()]
-    return ", ".join(names)
 
 
 # --- Questionnaires ---------------------------------------------------------------------------
@@ -225,26 +207,3 @@ def questionnaire_results(start, end, departments=None):
         for field, label in QUESTIONS
     ]
     return {"sent": questionnaires.count(), "answered": answered.count(), "questions": rows}
-
-
-# --- Suggestion box ---------------------------------------------------------------------------
-
-
-def file_suggestion(text, contact_name="", contact="", language=""):
-    return Suggestion.objects.create(
-        text=text.strip(),
-        contact_name=contact_name.strip(),
-        contact=contact.strip(),
-        language=language or translation.get_language() or settings.LANGUAGE_CODE,
-    )
-
-
-def mark_suggestion_handled(suggestion, user, note="", now=None):
-    with transaction.atomic():
-        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if suggestion.handled_at is None:
-            suggestion.handled_at = now or timezone.now()
-            suggestion.handled_by = user
-        suggestion.handling_note = note
-        suggestion.save()
-    return suggestion
