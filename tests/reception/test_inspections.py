@@ -113,6 +113,8 @@ def test_a_supervisor_records_an_inspection_with_its_findings(client, office, ad
     assert list(inspection.inspectors.all()) == [office.manager]
     assert inspection.findings.get().deadline == date(2026, 3, 20)
     assert "接待室突擊檢查" in client.get("/admin/reception/inspections/").content.decode()
+    edit = client.get(f"/admin/reception/inspections/edit/{inspection.pk}/")
+    assert edit.status_code == 200 and "指引牌不清楚。" in edit.content.decode()
 
 
 def test_a_finding_without_a_department_or_deadline_is_explained(client, office, admin_access):

@@ -192,3 +192,12 @@ def test_the_statistics_show_the_counts_and_the_average_per_question(client, por
     counts = section.split("<p>")[1].split("</p>")[0]
     assert re.findall(r"\d+", counts) == ["3", "2"]  # sent, answered
     assert "<svg" in section
+
+
+def test_the_daily_task_sends_the_questionnaires_and_the_finding_reminders(portal, time_machine):
+    time_machine.move_to(datetime(2026, 3, 10, 8, tzinfo=TZ))
+    closed_case(3)
+    from reception.tasks import external_supervision_round
+
+    assert external_supervision_round.delay().get() == {"questionnaires": 1, "finding_reminders": 0}
+    assert external_supervision_round.delay().get() == {"questionnaires": 0, "finding_reminders": 0}
