@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from appeals.two_factor import two_factor
 from portal import sitemaps as portal_sitemaps
 from portal import views as portal_views
+from reception import public_views as reception_public_views
 from search import views as search_views
 
 urlpatterns = [
@@ -32,6 +33,11 @@ if settings.DEBUG:
 # to the visitor's language (Accept-Language), or to zh-Hant when nothing matches.
 urlpatterns += i18n_patterns(
     path("search/", search_views.page_search, name="page_search"),
+    path(
+        "questionnaire/<str:token>/",
+        reception_public_views.questionnaire_view,
+        name="reception_questionnaire",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -241,6 +241,20 @@ def render(message):
                     "is under My training in the back office."
                 )
             ]
+        elif message.template == "questionnaire":
+            subject = _("How did we do? A short questionnaire about case %(reference)s") % params
+            lines = [
+                _(
+                    "Your case %(reference)s is closed. Please tell us in a minute how we did, "
+                    "so that we can improve our service: %(url)s"
+                )
+                % {"reference": case.reference, "url": ctx.get("url", "")},
+                _("No account is needed; the questionnaire can be answered once."),
+            ]
+        elif message.template == "inspection_finding_overdue":
+            params.update(inspection=ctx.get("inspection", ""), due=ctx.get("due", ""))
+            subject = _("Inspection finding overdue: rectification was due on %(due)s") % params
+            lines = [ctx.get("inspection", ""), ctx.get("text", "")]
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

@@ -49,6 +49,7 @@ from casework.models import Case, Category, Channel, Department, Outcome, Rectif
 from reporting.charts import bar_chart
 
 from .cache import CachedPageMixin
+from .external_supervision import InspectionReportsPage
 
 # --- Suppression (pure) -----------------------------------------------------------------------------
 
@@ -334,7 +335,7 @@ class DisclosureIndexPage(CachedPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["portal.HomePage"]
-    subpage_types = ["portal.DisclosureReportPage"]
+    subpage_types = ["portal.DisclosureReportPage", "portal.InspectionReportsPage"]
 
     class Meta:
         app_label = "portal"
@@ -346,6 +347,8 @@ class DisclosureIndexPage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["reports"] = self.reports()
+        # The published rectification of inspection findings (reception measures §六(二)) sits here too.
+        context["inspection_pages"] = Page.objects.child_of(self).live().public().type(InspectionReportsPage)
         return context
 
 

@@ -21,6 +21,7 @@ from . import hours, placeholders
 from .blocks import BodyBlock, FAQCategoryBlock, StepBlock
 from .cache import CachedPageMixin
 from .disclosure import DisclosureIndexPage, DisclosureReportPage  # noqa: F401  (page types of this app)
+from .external_supervision import InspectionReportsPage, SuggestionBoxPage  # noqa: F401  (page types)
 
 WEEKDAYS = [
     (0, _("Monday")),

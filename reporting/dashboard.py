@@ -218,7 +218,20 @@ def dashboard(request):
         ],
         "handling": figures["handling_time"],
     }
+    context.update(questionnaire_context(start, end, departments))
     return render(request, "reporting/dashboard.html", context)
+
+
+def questionnaire_context(start, end, departments):
+    """The satisfaction questionnaires sent in the period (reception measures §六(二)): how many were
+    sent and answered, and each question's answers and average rating (1 to 5)."""
+    from reception.inspections import questionnaire_results
+
+    results = questionnaire_results(start, end, departments)
+    return {
+        "questionnaire": results,
+        "questionnaire_chart": bar_chart((label, average) for label, _count, average in results["questions"]),
+    }
 
 
 ADOPTION_LABELS = {

@@ -273,10 +273,15 @@ ACCESS_CODE_KEYS = env_list("ACCESS_CODE_KEYS")
 # Days after a case is closed (or a visit that opened no case is made) before its personal data is
 # erased by the daily retention run (retention/services.py); statistics stay.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
+# The satisfaction questionnaire goes to the citizen this many days after their case is closed, and
+# its link works for QUESTIONNAIRE_VALID_DAYS after it was sent (reception/inspections.py).
+QUESTIONNAIRE_DAYS_AFTER_CLOSURE = env_int("QUESTIONNAIRE_DAYS_AFTER_CLOSURE", 3)
+QUESTIONNAIRE_VALID_DAYS = env_int("QUESTIONNAIRE_VALID_DAYS", 60)
 
 # Rate limits per client address and hour. X-Forwarded-For is believed only for this many proxies.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 APPEAL_SUBMISSIONS_PER_HOUR = env_int("APPEAL_SUBMISSIONS_PER_HOUR", 10)
+SUGGESTION_SUBMISSIONS_PER_HOUR = env_int("SUGGESTION_SUBMISSIONS_PER_HOUR", 5)
 TRACKING_ATTEMPTS_PER_HOUR = env_int("TRACKING_ATTEMPTS_PER_HOUR", 30)
 # Wrong access codes from one address in an hour before its tracking form asks for a captcha.
 TRACKING_FAILURES_BEFORE_CAPTCHA = env_int("TRACKING_FAILURES_BEFORE_CAPTCHA", 3)

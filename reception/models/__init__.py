@@ -8,4 +8,5 @@ from .assessment import (
     ScorecardLine,
     SubjectKind,
 )
+from .inspections import Inspection, InspectionFinding, Questionnaire, Suggestion, ThirdPartyEvaluation
 from .training import DutyShift, TrainingAttendance, TrainingPlan, TrainingSession

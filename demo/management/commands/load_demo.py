@@ -6,6 +6,7 @@ from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
 from demo import reception as reception_demo
+from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
 from reporting import statistics
 from search import cases as case_search
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             disclosure_demo.load_disclosure(home)
             # Scorecards compute their scores from the cases, so they come after them too.
             assessment_demo.load_assessment()
+            inspections_demo.load_external_supervision(home)
             statistics.rebuild_all()
             # The synthetic cases were saved in bulk: their search entries are written here.
             case_search.index_missing()
