@@ -13,3 +13,4 @@ def register_reception_menu():
     return SubmenuMenuItem(
         _("Reception office"), reception_menu, icon_name="group", name="reception", order=250
     )
+from . import admin_registers  # noqa: F401
