@@ -5,12 +5,13 @@ them, log each showing of personal data, and the visitor takes a slip with how t
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from html import unescape
+
 import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 
 from casework import roles, workflow
 from casework.models import Case, Category, PersonalDataAccess, Status, Visit
@@ -39,9 +40,14 @@ VISIT = {
 
 
 def t(text, language=None):
-    """The text as the page shows it (HTML-escaped), in the language (the office's by default)."""
+    """The text in the language (the office's by default)."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        return escape(translation.gettext(text))
+        return translation.gettext(text)
+
+
+def text(response):
+    """The page as a reader sees it: HTML entities (&#x27; for ') read as their characters."""
+    return unescape(response.content.decode())
 
 
 @pytest.fixture
@@ -116,7 +122,7 @@ def test_the_visit_form_refuses_bad_register_fields_with_clear_messages(client, 
         address="路" * 301,
         materials_provided="照" * 2001,
     )
-    html = response.content.decode()
+    html = text(response)
     assert response.status_code == 200 and not Visit.objects.exists()
     assert t("Enter a phone number with digits only (spaces, + and - are allowed).") in html
     assert t("An address of at most 300 characters.") in html
@@ -164,7 +170,7 @@ def test_an_anonymous_caller_cannot_confirm_the_complaint_register(client, world
             "priority": 2,
         },
     )
-    html = response.content.decode()
+    html = text(response)
     assert response.status_code == 200 and not Case.objects.exists()
     assert t("Only a citizen who gave their name can confirm the register.") in html
     assert t("Enter a phone number with digits only (spaces, + and - are allowed).") in html
@@ -176,7 +182,7 @@ def test_an_anonymous_caller_cannot_confirm_the_complaint_register(client, world
 def test_the_printed_visit_register_shows_every_field_and_logs_the_showing(client, world):
     _register_visit(client, world, open_case="on", category="complaint", subject="道路坑洞")
     visit = Visit.objects.get()
-    html = client.get(reverse("registers:visit_register", args=[visit.pk])).content.decode()
+    html = text(client.get(reverse("registers:visit_register", args=[visit.pk])))
     for label in (
         "Date and time of visit",
         "Number of visitors",
@@ -218,7 +224,7 @@ def test_the_printed_visit_register_shows_every_field_and_logs_the_showing(clien
 def test_the_printed_complaint_register_shows_every_field(client, world):
     case = _complaint(world)
     client.force_login(world["intake"])
-    html = client.get(reverse("registers:complaint_register", args=[case.pk])).content.decode()
+    html = text(client.get(reverse("registers:complaint_register", args=[case.pk])))
     for label in (
         "Date received",
         "Channel",
@@ -256,7 +262,7 @@ def test_the_printed_complaint_register_shows_every_field(client, world):
 def test_an_auditor_reads_the_registers_masked_and_nothing_is_logged(client, world):
     case = _complaint(world)
     client.force_login(world["auditor"])
-    html = client.get(reverse("registers:complaint_register", args=[case.pk])).content.decode()
+    html = text(client.get(reverse("registers:complaint_register", args=[case.pk])))
     assert "李*明" in html and "李志明" not in html and "和平東路" not in html
     assert t("Your role does not show this citizen's personal data.") in html
     assert not PersonalDataAccess.objects.exists()
@@ -316,7 +322,7 @@ def test_without_weasyprint_the_pdf_link_explains_and_offers_the_page(client, wo
     response = client.get(reverse("registers:complaint_register_pdf", args=[case.pk]), follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("registers:complaint_register", args=[case.pk])
-    html = response.content.decode()
+    html = text(response)
     assert t("The PDF cannot be made on this server at the moment; print this page instead.") in html
 
 
@@ -326,7 +332,7 @@ def test_without_weasyprint_the_pdf_link_explains_and_offers_the_page(client, wo
 def test_the_slip_is_in_the_citizens_language_with_reference_reply_date_and_no_access_code(client, world):
     case = _complaint(world, language="en")
     client.force_login(world["intake"])
-    html = client.get(reverse("registers:slip", args=[case.pk])).content.decode()
+    html = text(client.get(reverse("registers:slip", args=[case.pk])))
     assert '<html lang="en">' in html
     assert "Your appeal: reference and how to track it" in html
     assert case.reference in html and case.reply_due.isoformat() in html
@@ -350,22 +356,22 @@ def test_the_slip_carries_the_access_code_only_right_after_the_registration(clie
             },
         )
         case = Case.objects.get()
-        registered = client.get(reverse("casework:case_registered", args=[case.pk])).content.decode()
+        registered = text(client.get(reverse("casework:case_registered", args=[case.pk])))
         code = registered.split("data-access-code>")[1].split("<")[0]
         assert reverse("registers:slip", args=[case.pk]) in registered
-        slip = client.get(reverse("registers:slip", args=[case.pk])).content.decode()
+        slip = text(client.get(reverse("registers:slip", args=[case.pk])))
     assert f"data-access-code>{code}<" in slip
     assert t("Your appeal: reference and how to track it", "zh-hant") in slip
     later = datetime.fromtimestamp(TUESDAY.timestamp() + registers.SLIP_CODE_SECONDS + 1, tz=TUESDAY.tzinfo)
     with time_machine.travel(later, tick=False):
-        assert code not in client.get(reverse("registers:slip", args=[case.pk])).content.decode()
+        assert code not in text(client.get(reverse("registers:slip", args=[case.pk])))
 
 
 def test_the_slip_names_the_tracking_page(client, world, monkeypatch):
     monkeypatch.setattr(registers, "tracking_url", lambda reference, language: f"https://appeals.example/track/?reference={reference}")
     case = _complaint(world)
     client.force_login(world["intake"])
-    html = client.get(reverse("registers:slip", args=[case.pk])).content.decode()
+    html = text(client.get(reverse("registers:slip", args=[case.pk])))
     assert f"https://appeals.example/track/?reference={case.reference}" in html
 
 
@@ -375,11 +381,11 @@ def test_the_slip_names_the_tracking_page(client, world, monkeypatch):
 def test_the_case_page_and_the_visit_page_link_the_printouts(client, world):
     _register_visit(client, world, open_case="on", category="complaint", subject="道路坑洞")
     visit = Visit.objects.get()
-    case_page = client.get(reverse("casework:case_detail", args=[visit.case.pk])).content.decode()
+    case_page = text(client.get(reverse("casework:case_detail", args=[visit.case.pk])))
     assert reverse("registers:complaint_register", args=[visit.case.pk]) in case_page
     assert reverse("registers:slip", args=[visit.case.pk]) in case_page
     assert reverse("registers:visit_register", args=[visit.pk]) in case_page
-    visit_page = client.get(reverse("casework:visit_inspect", args=[visit.pk])).content.decode()
+    visit_page = text(client.get(reverse("casework:visit_inspect", args=[visit.pk])))
     assert reverse("registers:visit_register", args=[visit.pk]) in visit_page
     assert reverse("registers:slip", args=[visit.case.pk]) in visit_page
     assert t("Print the visitor's slip") in visit_page
