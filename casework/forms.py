@@ -8,9 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import access

@@ -25,7 +25,9 @@ def _document(request, template, context, pdf, filename, back_url):
         return response
     document = render_pdf(render_to_string(template, context, request=request))
     if document is None:
-        messages.error(request, _("The PDF cannot be made on this server at the moment; print this page instead."))
+        messages.error(
+            request, _("The PDF cannot be made on this server at the moment; print this page instead.")
+        )
         # The page beside the PDF: ".../<pk>/register.pdf" -> ".../<pk>/".
         return redirect(request.path.rsplit("/", 1)[0] + "/")
     response = HttpResponse(document, content_type="application/pdf")
@@ -78,7 +80,9 @@ urlpatterns = [
     path("visits/<int:pk>/", visit_register, name="visit_register"),
     path("visits/<int:pk>/register.pdf", visit_register, {"pdf": True}, name="visit_register_pdf"),
     path("complaints/<int:pk>/", complaint_register, name="complaint_register"),
-    path("complaints/<int:pk>/register.pdf", complaint_register, {"pdf": True}, name="complaint_register_pdf"),
+    path(
+        "complaints/<int:pk>/register.pdf", complaint_register, {"pdf": True}, name="complaint_register_pdf"
+    ),
     path("slips/<int:pk>/", visitor_slip, name="slip"),
     path("slips/<int:pk>/slip.pdf", visitor_slip, {"pdf": True}, name="slip_pdf"),
 ]

@@ -109,7 +109,12 @@ def visit_register(user, visit):
         address = _("(not shown to your role)") if visit.address else ""
         materials = _("(not shown to your role)") if visit.materials_provided else ""
     rows = [
-        pair(_("Date and time of visit"), _local(visit.visited_at), _("Number of visitors"), visit.visitor_count),
+        pair(
+            _("Date and time of visit"),
+            _local(visit.visited_at),
+            _("Number of visitors"),
+            visit.visitor_count,
+        ),
         pair(_("Name"), names, _("ID document number"), id_numbers),
         pair(_("Telephone"), phone, _("E-mail"), email),
     ]

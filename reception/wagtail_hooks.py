@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from . import admin_registers  # noqa: F401
+
 reception_menu = Menu(register_hook_name="register_reception_menu_item")
 
 
@@ -13,4 +15,3 @@ def register_reception_menu():
     return SubmenuMenuItem(
         _("Reception office"), reception_menu, icon_name="group", name="reception", order=250
     )
-from . import admin_registers  # noqa: F401

@@ -3,9 +3,8 @@ register take every field of their printed forms, print filled (page and PDF) fo
 them, log each showing of personal data, and the visitor takes a slip with how to track."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -98,7 +97,11 @@ def test_the_visit_form_keeps_every_field_of_the_printed_register(client, world)
     response = _register_visit(client, world)
     visit = Visit.objects.get()
     assert response["Location"] == reverse("casework:visit_inspect", args=[visit.pk])
-    assert (visit.phone, visit.email, visit.contacts) == ("0922-000-111", "lin@example.org", "LINE: lindatong")
+    assert (visit.phone, visit.email, visit.contacts) == (
+        "0922-000-111",
+        "lin@example.org",
+        "LINE: lindatong",
+    )
     assert visit.address == "臺北市中山區民權東路二段88號"
     assert visit.materials_provided == "坑洞照片6張\n陳情書影本"
     assert visit.visitor_confirmed and visit.officer == world["intake"]
@@ -272,7 +275,9 @@ def test_outsiders_get_404(client, world):
     case = _complaint(world)
     workflow.accept(case, world["intake"])
     workflow.route(case, world["intake"], department=world["dept"])
-    visit = Visit.objects.create(visitor_names="李志明", reason="施工噪音", case=case, officer=world["intake"])
+    visit = Visit.objects.create(
+        visitor_names="李志明", reason="施工噪音", case=case, officer=world["intake"]
+    )
     inquiry = CaseFactory(category=Category.INQUIRY, status=Status.ROUTED, department=world["dept"])
     urls = [
         reverse("registers:complaint_register", args=[case.pk]),
@@ -300,7 +305,9 @@ def test_the_registers_and_the_slip_print_as_pdf_in_a_chinese_font(client, world
     render = admin_registers.render_pdf
     monkeypatch.setattr(admin_registers, "render_pdf", lambda html: render(html, uncompressed_pdf=True))
     case = _complaint(world)
-    visit = Visit.objects.create(visitor_names="李志明", reason="施工噪音", case=case, officer=world["intake"])
+    visit = Visit.objects.create(
+        visitor_names="李志明", reason="施工噪音", case=case, officer=world["intake"]
+    )
     client.force_login(world["intake"])
     for url in (
         reverse("registers:complaint_register_pdf", args=[case.pk]),
@@ -368,7 +375,11 @@ def test_the_slip_carries_the_access_code_only_right_after_the_registration(clie
 
 
 def test_the_slip_names_the_tracking_page(client, world, monkeypatch):
-    monkeypatch.setattr(registers, "tracking_url", lambda reference, language: f"https://appeals.example/track/?reference={reference}")
+    monkeypatch.setattr(
+        registers,
+        "tracking_url",
+        lambda reference, language: f"https://appeals.example/track/?reference={reference}",
+    )
     case = _complaint(world)
     client.force_login(world["intake"])
     html = text(client.get(reverse("registers:slip", args=[case.pk])))
