@@ -657,6 +657,8 @@ def citizen_language_field():
     return forms.ChoiceField(
         label=_("Citizen's language"),
         choices=settings.LANGUAGES,
+        # Left out (an older form, a prefilled check-in), the staff member's language is taken.
+        required=False,
         help_text=_("The visitor's slip and the messages to the citizen are in this language."),
     )
 

@@ -292,7 +292,7 @@ def case_register(request):
             priority=data["priority"],
             is_major=data["is_major"],
             reply_channel=data["reply_channel"],
-            language=data["language"],
+            language=data["language"] or request.LANGUAGE_CODE,
             citizen_confirmed=data["citizen_confirmed"],
             **{name: data[name] for name in PERSONAL},
         )
@@ -324,7 +324,7 @@ def visit_create(request):
                 "category": data["category"],
                 "subject": data["subject"],
                 "content": visit.reason,
-                "language": data["language"],
+                "language": data["language"] or request.LANGUAGE_CODE,
                 "citizen_name": visit.visitor_names,
                 "citizen_phone": data["citizen_phone"],
                 "citizen_email": data["citizen_email"],
