@@ -2,6 +2,7 @@
 register take every field of their printed forms, print filled (page and PDF) for those who may see
 them, log each showing of personal data, and the visitor takes a slip with how to track."""
 
+import uuid
 from datetime import datetime
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -400,3 +401,25 @@ def test_the_case_page_and_the_visit_page_link_the_printouts(client, world):
     assert reverse("registers:visit_register", args=[visit.pk]) in visit_page
     assert reverse("registers:slip", args=[visit.case.pk]) in visit_page
     assert t("Print the visitor's slip") in visit_page
+
+
+def test_the_retention_erases_the_new_register_fields(world):
+    from casework.workflow.erasure import erase_case, erase_visit
+
+    visit = Visit.objects.create(
+        visitor_names="林大同",
+        reason="詢問",
+        phone="0922000111",
+        email="lin@example.org",
+        address="民權東路二段88號",
+        materials_provided="照片",
+        officer=world["intake"],
+    )
+    record = erase_visit(visit, run_id=uuid.uuid4(), retention_days=1)
+    visit.refresh_from_db()
+    assert (visit.phone, visit.email, visit.address, visit.materials_provided) == ("", "", "", "")
+    assert {"phone", "email", "address", "materials_provided"} <= set(record.fields)
+    case = _complaint(world)
+    erase_case(case, run_id=uuid.uuid4(), retention_days=1)
+    case.refresh_from_db()
+    assert case.evidence_provided == "" and case.citizen_address == ""
