@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from wagtail import hooks
 
+from casework import access
 from reporting.analysis_views import render_pdf
 
 from . import registers
@@ -46,8 +47,15 @@ def visit_register(request, pk, pdf=False):
         context,
         pdf,
         f"visit-register-{visit.pk}",
-        reverse("casework:visit_inspect", args=[visit.pk]),
+        _visit_back_url(request.user, visit),
     )
+
+
+def _visit_back_url(user, visit):
+    """The visit's page for the reception roles; the case's page for its department's staff."""
+    if access.has_role(user, *registers.VISIT_ROLES) or not visit.case_id:
+        return reverse("casework:visit_inspect", args=[visit.pk])
+    return reverse("casework:case_detail", args=[visit.case_id])
 
 
 @never_cache

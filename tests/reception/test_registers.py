@@ -423,3 +423,21 @@ def test_the_retention_erases_the_new_register_fields(world):
     erase_case(case, run_id=uuid.uuid4(), retention_days=1)
     case.refresh_from_db()
     assert case.evidence_provided == "" and case.citizen_address == ""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_register_is_in_the_staff_members_language_and_the_slip_in_the_citizens(client, world, language):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(world["intake"])
+    profile.preferred_language = language
+    profile.save()
+    case = _complaint(world)  # the citizen reads Traditional Chinese (the office's language)
+    client.force_login(world["intake"])
+    register = text(client.get(reverse("registers:complaint_register", args=[case.pk])))
+    assert f'<html lang="{language}">' in register
+    assert t("Complaint registration form", language) in register
+    assert t("Facts and request", language) in register
+    slip = text(client.get(reverse("registers:slip", args=[case.pk])))
+    assert '<html lang="zh-hant">' in slip
+    assert t("Your appeal: reference and how to track it", "zh-hant") in slip
