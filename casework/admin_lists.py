@@ -600,7 +600,26 @@ class VisitInspectView(BackOfficeInspectView):
             (_("Reason"), visit.reason),
             (_("Outcome"), visit.outcome),
             (_("Reception officer"), staff_name(visit.officer)),
+            (_("Confirmed by the visitor"), _("Yes") if visit.visitor_confirmed else _("No")),
             (_("Case"), case_link(visit.case)),
+            (_("Print"), self.print_links(visit)),
+        ]
+
+    @staticmethod
+    def print_links(visit):
+        links = [(reverse("registers:visit_register", args=[visit.pk]), _("Print the filled register"))]
+        if visit.case_id:
+            links.append((reverse("registers:slip", args=[visit.case_id]), _("Print the visitor's slip")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                _("Print the filled register"),
+                url=reverse("registers:visit_register", args=[self.object.pk]),
+                icon_name="doc-full",
+            )
         ]
 
 

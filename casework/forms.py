@@ -1,12 +1,14 @@
 """Forms of the back office: one per workflow step, the registration screens and the case filters."""
 
+import re
 from datetime import date, datetime, time
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -636,6 +638,31 @@ class SupervisionResponseForm(StepForm):
 # --- Registration ------------------------------------------------------------------------------
 
 
+# A phone number as people write it: digits with spaces, brackets, dashes and a leading +.
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,28}$")
+PHONE_MESSAGE = _("Enter a phone number with digits only (spaces, + and - are allowed).")
+# The registers' free-text lists (documents, evidence): a page of the printed form at most.
+MAX_LIST_LENGTH = 2000
+
+
+def clean_phone_number(value):
+    value = (value or "").strip()
+    if value and not PHONE_RE.match(value):
+        raise forms.ValidationError(PHONE_MESSAGE)
+    return value
+
+
+def citizen_language_field():
+    """The language the citizen reads: their slip and the messages to them are in it."""
+    return forms.ChoiceField(
+        label=_("Citizen's language"),
+        choices=settings.LANGUAGES,
+        # Left out (an older form, a prefilled check-in), the staff member's language is taken.
+        required=False,
+        help_text=_("The visitor's slip and the messages to the citizen are in this language."),
+    )
+
+
 class CitizenFields(forms.Form):
     citizen_name = forms.CharField(label=_("Name"), max_length=100, required=False)
     citizen_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
@@ -660,11 +687,36 @@ class CaseRegistrationForm(CitizenFields):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
     is_major = forms.BooleanField(label=_("Major or complex"), required=False)
+    # The rest of the complaint register (《投訴登記表》).
+    evidence_provided = forms.CharField(
+        label=_("Evidence provided"),
+        max_length=MAX_LIST_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the citizen handed in or sent: documents, photos, recordings."),
+    )
+    citizen_confirmed = forms.BooleanField(
+        label=_("The citizen confirmed the registered record"),
+        required=False,
+        help_text=_("Read back to them on the phone, or signed by them on the printed register."),
+    )
+    language = citizen_language_field()
 
     field_order = ["channel", "category", "subject", "content"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
+
+    def clean_citizen_phone(self):
+        return clean_phone_number(self.cleaned_data["citizen_phone"])
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("citizen_confirmed") and not (cleaned.get("citizen_name") or "").strip():
+            self.add_error(
+                "citizen_confirmed", _("Only a citizen who gave their name can confirm the register.")
+            )
         if cleaned.get("reply_channel") in {Channel.EMAIL} and not cleaned.get("citizen_email"):
             self.add_error("citizen_email", _("An e-mail address is needed to reply by e-mail."))
         if cleaned.get("reply_channel") in {Channel.HOTLINE} and not cleaned.get("citizen_phone"):
@@ -678,8 +730,10 @@ class VisitForm(forms.ModelForm):
     open_case = forms.BooleanField(label=_("Open a case for this visit"), required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
-    citizen_phone = forms.CharField(label=_("Phone for the case"), max_length=30, required=False)
-    citizen_email = forms.EmailField(label=_("E-mail for the case"), required=False)
+    # Stored on the visit (its telephone and e-mail on the printed register) and on the case it opens.
+    citizen_phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
+    citizen_email = forms.EmailField(label=_("E-mail"), required=False)
+    language = citizen_language_field()
 
     class Meta:
         model = Visit
@@ -687,23 +741,78 @@ class VisitForm(forms.ModelForm):
             "visited_at",
             "visitor_count",
             "visitor_names",
-            "contacts",
             "id_numbers",
+            "contacts",
+            "address",
             "reason",
+            "materials_provided",
             "outcome",
+            "visitor_confirmed",
         ]
         widgets = {
             "visited_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "visitor_names": forms.TextInput(),
             "contacts": forms.TextInput(),
             "id_numbers": forms.TextInput(),
+            "address": forms.TextInput(),
             "reason": forms.Textarea(attrs=TEXT),
+            "materials_provided": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs=TEXT),
         }
+        labels = {
+            "visitor_confirmed": _("The visitor read the record and confirmed it"),
+        }
+        help_texts = {
+            "materials_provided": _("Documents and copies the visitors handed in, one per line."),
+            "visitor_confirmed": _("They sign the printed register to confirm it."),
+        }
+
+    field_order = [
+        "visited_at",
+        "visitor_count",
+        "visitor_names",
+        "id_numbers",
+        "citizen_phone",
+        "citizen_email",
+        "contacts",
+        "address",
+        "reason",
+        "materials_provided",
+        "outcome",
+        "visitor_confirmed",
+        "open_case",
+        "category",
+        "subject",
+        "language",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["language"].initial = translation.get_language()
+
+    def clean_citizen_phone(self):
+        return clean_phone_number(self.cleaned_data["citizen_phone"])
+
+    def clean_address(self):
+        address = (self.cleaned_data["address"] or "").strip()
+        if len(address) > 300:
+            raise forms.ValidationError(_("An address of at most 300 characters."))
+        return address
+
+    def clean_materials_provided(self):
+        materials = (self.cleaned_data["materials_provided"] or "").strip()
+        if len(materials) > MAX_LIST_LENGTH:
+            raise forms.ValidationError(_("At most 2000 characters: list the documents briefly."))
+        return materials
+
+    def save(self, commit=True):
+        visit = super().save(commit=False)
+        visit.phone = self.cleaned_data.get("citizen_phone", "")
+        visit.email = self.cleaned_data.get("citizen_email", "")
+        if commit:
+            visit.save()
+        return visit
 
     def clean_visitor_count(self):
         count = self.cleaned_data["visitor_count"]

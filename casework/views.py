@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from reception import agreements
+from reception import agreements, registers
 
 from . import access, roles, workflow
 from .attachments import add_attachment
@@ -286,7 +286,14 @@ def attachment_download(request, pk, attachment_pk):
 # --- Registration ------------------------------------------------------------------------------
 
 
-PERSONAL = ["citizen_name", "citizen_phone", "citizen_email", "citizen_address", "citizen_id_number"]
+PERSONAL = [
+    "citizen_name",
+    "citizen_phone",
+    "citizen_email",
+    "citizen_address",
+    "citizen_id_number",
+    "evidence_provided",
+]
 
 
 @never_cache
@@ -306,7 +313,8 @@ def case_register(request):
             priority=data["priority"],
             is_major=data["is_major"],
             reply_channel=data["reply_channel"],
-            language=request.LANGUAGE_CODE,
+            language=data["language"] or request.LANGUAGE_CODE,
+            citizen_confirmed=data["citizen_confirmed"],
             **{name: data[name] for name in PERSONAL},
         )
         request.session[f"casework-access-code-{case.pk}"] = code
@@ -329,6 +337,8 @@ def case_registered(request, pk):
     code = request.session.pop(f"casework-access-code-{case.pk}", None)
     if not access.has_accepted_confidentiality(request.user):
         code = None
+    # ...and the visitor's slip printed now may carry it (for a few minutes, in this session only).
+    registers.keep_code_for_slip(request.session, case, code)
     return render(request, "casework/case_registered.html", {"case": case, "access_code": code})
 
 
@@ -347,11 +357,14 @@ def visit_create(request):
                 "category": data["category"],
                 "subject": data["subject"],
                 "content": visit.reason,
-                "language": request.LANGUAGE_CODE,
+                "language": data["language"] or request.LANGUAGE_CODE,
                 "citizen_name": visit.visitor_names,
                 "citizen_phone": data["citizen_phone"],
                 "citizen_email": data["citizen_email"],
                 "citizen_id_number": visit.id_numbers,
+                "citizen_address": visit.address,
+                "evidence_provided": visit.materials_provided,
+                "citizen_confirmed": visit.visitor_confirmed,
             }
         try:
             visit, case, code = workflow.register_visit(visit, request.user, case_fields)
@@ -362,5 +375,5 @@ def visit_create(request):
             request.session[f"casework-access-code-{case.pk}"] = code
             return redirect("casework:case_registered", pk=case.pk)
         messages.success(request, _("The visit has been registered."))
-        return redirect("casework:visit_index")
+        return redirect("casework:visit_inspect", pk=visit.pk)
     return render(request, "casework/visit_form.html", {"form": form})

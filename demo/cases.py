@@ -97,6 +97,37 @@ DEMO_VISITS = [
     (5, "黃里長等五人", "0911222333", "反映垃圾轉運站異味", "已登記並安排環保局說明會"),
     (1, "張美華", "", "詢問戶籍遷入程序", "當場答復"),
 ]
+# The rest of each demo visit's register (《公民來訪登記表》), by the visitors' names.
+DEMO_VISIT_DETAILS = {
+    "林大同、林小美": {
+        "phone": "0922-000-111",
+        "email": "lin.datong@example.org",
+        "address": "臺北市中山區民權東路二段88號",
+        "materials_provided": "坑洞照片6張\n里辦公處陳情書影本",
+        "visitor_confirmed": True,
+        "opens_complaint": "民權東路社區道路坑洞未修補",
+    },
+    "陳阿土": {
+        "phone": "0933-111-222",
+        "address": "臺北市萬華區西園路一段150號",
+        "materials_provided": "戶口名簿影本",
+        "visitor_confirmed": True,
+    },
+    "黃里長等五人": {
+        "phone": "02-2301-4567",
+        "address": "臺北市內湖區舊宗路一段20號（里辦公處）",
+        "materials_provided": "連署書（42人簽名）\n異味發生時段紀錄表",
+        "visitor_confirmed": True,
+    },
+    "張美華": {"address": "新北市板橋區文化路一段1號"},
+}
+# The complaint register's evidence of the synthetic complaints registered by staff, in turn.
+DEMO_EVIDENCE = [
+    "現場照片3張",
+    "收據影本1份",
+    "錄音檔（隨身碟）1份",
+    "往來信件影本2份",
+]
 
 
 # Cases received this month, whatever the day: the other cases' dates are set by their deadlines,
@@ -165,6 +196,7 @@ def load_casework(stdout=None, case_count=200):
         built += [
             synth.build(status, this_month=True, department_code=code) for status, code in THIS_MONTH_CASES
         ]
+        fill_complaint_registers(built)
         save_batch(built[:case_count])
     if not Visit.objects.exists():
         intake = staff["intake"]
@@ -176,8 +208,24 @@ def load_casework(stdout=None, case_count=200):
                 reason=reason,
                 outcome=outcome,
                 visited_at=timezone.now() - timedelta(days=len(reason) % 7),
+                **{k: v for k, v in DEMO_VISIT_DETAILS.get(names, {}).items() if k != "opens_complaint"},
             )
-            workflow.register_visit(visit, intake)
+            details = DEMO_VISIT_DETAILS.get(names, {})
+            case_fields = None
+            if details.get("opens_complaint"):
+                # A visit that opens a complaint: its case page links the filled registers and the slip.
+                case_fields = {
+                    "category": Category.COMPLAINT,
+                    "subject": details["opens_complaint"],
+                    "content": reason,
+                    "citizen_name": names,
+                    "citizen_phone": details.get("phone", ""),
+                    "citizen_email": details.get("email", ""),
+                    "citizen_address": details.get("address", ""),
+                    "evidence_provided": details.get("materials_provided", ""),
+                    "citizen_confirmed": details.get("visitor_confirmed", False),
+                }
+            workflow.register_visit(visit, intake, case_fields)
     load_rectification(departments)
     load_supervision(departments)
     load_co_handling(departments)
@@ -187,6 +235,15 @@ def load_casework(stdout=None, case_count=200):
             f"Casework: {Department.objects.count()} departments, {Case.objects.count()} cases, "
             f"{SupervisionNotice.objects.count()} supervision notices."
         )
+
+
+def fill_complaint_registers(built):
+    """The complaint registers of the complaints staff registered: evidence and the confirmation
+    (read back on the phone or signed at the counter). Online complaints keep theirs empty."""
+    complaints = [case for case, _recorder in built if case.category == Category.COMPLAINT]
+    for number, case in enumerate(c for c in complaints if c.channel != Channel.WEB):
+        case.evidence_provided = DEMO_EVIDENCE[number % len(DEMO_EVIDENCE)]
+        case.citizen_confirmed = case.channel in {Channel.VISIT, Channel.HOTLINE}
 
 
 def load_rectification(departments):
@@ -393,6 +450,9 @@ def load_co_handling(departments):
             content=content,
             citizen_name="李志明",
             citizen_phone="0912345678",
+            citizen_address="臺北市大安區和平東路三段1號",
+            evidence_provided="現場照片5張\n噪音量測紀錄1份",
+            citizen_confirmed=True,
         )
         workflow.accept(case, users["intake"])
         workflow.route(

@@ -9,6 +9,7 @@ from . import (  # noqa: F401 (imported for their hooks)
     admin_agreements,
     admin_assessment,
     admin_inspections,
+    admin_registers,
     admin_roster,
     admin_training,
 )

@@ -80,11 +80,15 @@ def case_texts(case):
     return case.subject, [p for p in parts if p], personal_parts(case)
 
 
+VISIT_PERSONAL_FIELDS = ["visitor_names", "contacts", "id_numbers", "phone", "email", "address"]
+
+
 def personal_parts(case):
     """The citizen's and visitors' personal data of a case (also run on historical models by migrations)."""
-    personal = [getattr(case, name) for name in Case.PERSONAL_FIELDS]
+    # getattr with a default: a historical model of an older migration lacks the fields added later.
+    personal = [getattr(case, name, "") for name in Case.PERSONAL_FIELDS]
     for visit in case.visits.all():
-        personal += [visit.visitor_names, visit.contacts, visit.id_numbers]
+        personal += [getattr(visit, name, "") for name in VISIT_PERSONAL_FIELDS]
     return [p for p in personal if p]
 
 

@@ -218,6 +218,10 @@ class Case(models.Model):
     citizen_phone = EncryptedTextField(_("phone"), blank=True)
     citizen_email = EncryptedTextField(_("e-mail"), blank=True)
     citizen_address = EncryptedTextField(_("address"), blank=True)
+    # The complaint register's (《投訴登記表》) evidence the citizen handed in or named, and whether
+    # they confirmed what was registered (read back on the phone, or signed at the counter).
+    evidence_provided = EncryptedTextField(_("evidence provided"), blank=True)
+    citizen_confirmed = models.BooleanField(_("confirmed by the citizen"), default=False)
     citizen_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     citizen_email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     reply_channel = models.CharField(
@@ -230,6 +234,7 @@ class Case(models.Model):
         "citizen_phone",
         "citizen_email",
         "citizen_address",
+        "evidence_provided",
     ]
 
     class Meta:
@@ -591,8 +596,15 @@ class Visit(models.Model):
     visited_at = models.DateTimeField(_("time of visit"), default=timezone.now)
     visitor_count = models.PositiveSmallIntegerField(_("number of visitors"), default=1)
     visitor_names = EncryptedTextField(_("visitors' names"))
-    contacts = EncryptedTextField(_("contact details"), blank=True)
+    contacts = EncryptedTextField(_("other contact details"), blank=True)
     id_numbers = EncryptedTextField(_("ID numbers"), blank=True)
+    # The rest of the printed 《公民來訪登記表》: telephone, e-mail and address of the visitors,
+    # the documents they handed in, and whether they read the record and confirmed it.
+    phone = EncryptedTextField(_("telephone"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    materials_provided = EncryptedTextField(_("documents provided"), blank=True)
+    visitor_confirmed = models.BooleanField(_("confirmed by the visitor"), default=False)
     reason = models.TextField(_("reason for the visit"))
     outcome = models.TextField(_("outcome of the reception"), blank=True)
     officer = models.ForeignKey(

@@ -140,6 +140,7 @@ def register_case(
     reply_channel="",
     received_at=None,
     visit=None,
+    citizen_confirmed=False,
     **citizen,
 ):
     """Register a new case; returns (case, access_code). The access code is shown to the citizen once.
@@ -147,6 +148,7 @@ def register_case(
     `citizen` holds the personal fields (citizen_name, citizen_phone, ...). actor None means the
     citizen filed it themselves (online form or partner system). language defaults to the site's
     source language (settings.LANGUAGE_CODE). `visit`: the walk-in visit the case comes from.
+    `citizen_confirmed`: the citizen confirmed the registered record (the register's signature).
     """
     if actor is None and channel not in {Channel.WEB, Channel.API}:
         raise TransitionNotAllowed(_("Only online cases can be filed without a member of staff."))
@@ -165,6 +167,7 @@ def register_case(
         is_major=is_major,
         reply_channel=reply_channel or channel,
         received_at=received_at or timezone.now(),
+        citizen_confirmed=bool(citizen_confirmed),
         **citizen,
     )
     code = case.set_access_code()

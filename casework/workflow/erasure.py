@@ -14,7 +14,15 @@ from ..fields import EncryptedTextField
 from ..models import Attachment, Case, DeletionRecord, Event, OutboxMessage, Visit
 
 CASE_HASHES = ["citizen_phone_hash", "citizen_email_hash"]
-VISIT_FIELDS = ["visitor_names", "contacts", "id_numbers"]
+VISIT_FIELDS = [
+    "visitor_names",
+    "contacts",
+    "id_numbers",
+    "phone",
+    "email",
+    "address",
+    "materials_provided",
+]
 
 
 def _erase_visit(visit):

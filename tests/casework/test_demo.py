@@ -215,3 +215,14 @@ def test_every_demo_account_has_accepted_the_confidentiality_agreement(demo_site
     accepted = AgreementAcceptance.objects.count()
     load_demo()
     assert AgreementAcceptance.objects.count() == accepted
+
+
+def test_demo_registers_are_filled(demo_site):
+    """The demo's visits and staff-registered complaints carry the printed registers' fields."""
+    visits = Visit.objects.all()
+    assert any(v.address and v.materials_provided and v.visitor_confirmed for v in visits)
+    opened = visits.filter(case__isnull=False).first()
+    assert opened is not None and opened.case.category == Category.COMPLAINT
+    assert opened.case.evidence_provided and opened.case.citizen_confirmed
+    complaints = Case.objects.filter(category=Category.COMPLAINT).exclude(channel="web")
+    assert any(case.evidence_provided for case in complaints)
