@@ -218,7 +218,11 @@ def reports_visible_to(user):
 
 
 def _locked(report):
-    return AnalysisReport.objects.select_for_update().select_related("department").get(pk=report.pk)
+    # Only the report's row: an office report has no department, and PostgreSQL cannot lock the
+    # null side of the outer join.
+    return (
+        AnalysisReport.objects.select_for_update(of=("self",)).select_related("department").get(pk=report.pk)
+    )
 
 
 def _require_second_pair_of_eyes(user, report):

@@ -692,7 +692,7 @@ def release_co_handler(step, co_handling, reason):
 
 def _waiting_co_handling(case, co_handling):
     row = (
-        CoHandling.objects.select_for_update()
+        CoHandling.objects.select_for_update(of=("self",))
         .select_related("department")
         .filter(pk=getattr(co_handling, "pk", None), case=case)
         .first()
@@ -989,8 +989,9 @@ def _new_measure(step, outcome, description, department, owner, deadline):
 
 def _measure(step, measure, state, message):
     """The case's measure `measure` (an instance or id), locked, in `state`; refused otherwise."""
+    # Only the measure's row is locked: PostgreSQL cannot lock the outer join to a missing owner.
     found = (
-        RectificationMeasure.objects.select_for_update()
+        RectificationMeasure.objects.select_for_update(of=("self",))
         .filter(pk=getattr(measure, "pk", measure), case=step.case, state=state)
         .select_related("department", "owner")
         .first()
