@@ -16,6 +16,7 @@ OFFICE_SCHEDULE = [
     ("Personal data retention", "casework.tasks.erase_expired_personal_data", {"crontab": ("15", "3")}),
     ("Statistics roll-ups", "casework.statistics.refresh_statistics", {"every_minutes": 10}),
     ("Housekeeping", "casework.tasks.housekeeping", {"crontab": ("45", "*")}),
+    ("Appointment reminders", "reception.tasks.send_appointment_reminders", {"crontab": ("0", "17")}),
 ]
 
 

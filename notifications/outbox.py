@@ -225,6 +225,10 @@ def render(message):
             params["department"] = ctx.get("department", "")
             subject = _("%(department)s recorded its contribution to case %(reference)s") % params
             lines = [case.subject]
+        elif message.template.startswith("appointment_"):
+            from reception.appointments import render_message
+
+            subject, lines = render_message(message)
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

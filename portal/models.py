@@ -479,3 +479,37 @@ class TrackingPage(RoutablePageMixin, Page):
         from .appeals import attachment_view
 
         return attachment_view(request, self, attachment_pk)
+
+
+class AppointmentPage(RoutablePageMixin, Page):
+    """Booking a visit to the reception room (no account): choose a time with free places, leave a
+    name and a contact, get a booking reference and a code to cancel or move it. The answers never
+    pass through the page cache; the rules are in reception.appointments."""
+
+    intro = models.TextField(blank=True, verbose_name=_("introduction"))
+    privacy_notice = RichTextField(blank=True, verbose_name=_("privacy notice"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("privacy_notice")]
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("appointment booking page")
+
+    @path("")
+    def booking_route(self, request):
+        from reception.public import booking_view
+
+        return booking_view(request, self)
+
+    @path("booked/", name="booked")
+    def booked_route(self, request):
+        from reception.public import booked_view
+
+        return booked_view(request, self)
+
+    @path("manage/", name="manage")
+    def manage_route(self, request):
+        from reception.public import manage_view
+
+        return manage_view(request, self)
