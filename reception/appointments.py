@@ -199,7 +199,12 @@ def book(*, slot_key, name, phone="", email="", topic="", language="", now=None)
             topic=topic.strip(),
             language=language or translation.get_language() or "",
         )
-        _queue(appointment, "appointment_booked", f"appointment_booked:{appointment.pk}", code=crypto.encrypt(code))
+        _queue(
+            appointment,
+            "appointment_booked",
+            f"appointment_booked:{appointment.pk}",
+            code=crypto.encrypt(code),
+        )
     return appointment, code
 
 
@@ -231,7 +236,9 @@ def slot_end(appointment):
 
 
 def changeable(appointment, now=None):
-    return appointment.status == Appointment.Status.BOOKED and slot_start(appointment) > timezone.localtime(now)
+    return appointment.status == Appointment.Status.BOOKED and slot_start(appointment) > timezone.localtime(
+        now
+    )
 
 
 def _locked(appointment):
@@ -342,6 +349,10 @@ def visit_initial(appointment):
 
 def checked_in_for_visit(pk):
     """The checked-in booking whose visit is still to be registered, or None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
     return (
         Appointment.objects.select_related("slot")
         .filter(pk=pk, status=Appointment.Status.CHECKED_IN, visit__isnull=True)
@@ -379,7 +390,9 @@ def send_reminders(now=None):
     outbox's dedupe key is the booking and its date). Returns how many were queued."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     queued = 0
-    due = Appointment.objects.filter(slot__date=tomorrow, status=Appointment.Status.BOOKED).select_related("slot")
+    due = Appointment.objects.filter(slot__date=tomorrow, status=Appointment.Status.BOOKED).select_related(
+        "slot"
+    )
     for appointment in due:
         key = f"appointment_reminder:{appointment.pk}:{tomorrow.isoformat()}"
         if _queue(appointment, "appointment_reminder", key) is not None:
@@ -397,18 +410,22 @@ def manage_url(language):
     return f"{url}manage/" if url else ""
 
 
+def describe_slot(slot):
+    """ "3 December 2026, 09:30–10:00" in the active language."""
+    return _("%(date)s, %(start)s–%(end)s") % {
+        "date": date_format(slot.date, "DATE_FORMAT"),
+        "start": f"{slot.starts:%H:%M}",
+        "end": f"{slot.ends:%H:%M}",
+    }
+
+
 def render_message(message):
     """(subject, lines) of an appointment message, in the active language."""
     ctx = message.context
     appointment = Appointment.objects.select_related("slot").filter(pk=ctx.get("appointment")).first()
     if appointment is None:
         return _("Your appointment"), []
-    when = _("%(date)s, %(start)s–%(end)s") % {
-        "date": date_format(appointment.slot.date, "DATE_FORMAT"),
-        "start": f"{appointment.slot.starts:%H:%M}",
-        "end": f"{appointment.slot.ends:%H:%M}",
-    }
-    params = {"reference": appointment.reference, "when": when}
+    params = {"reference": appointment.reference, "when": describe_slot(appointment.slot)}
     url = manage_url(message.language)
     manage = (
         _("To cancel or move it, open %(url)s with the reference and your code.") % {"url": url}

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from . import admin_appointments  # noqa: F401
+
 reception_menu = Menu(register_hook_name="register_reception_menu_item")
 
 

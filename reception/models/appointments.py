@@ -28,7 +28,9 @@ class AppointmentSettings(models.Model):
     edited by supervisors)."""
 
     slot_minutes = models.PositiveSmallIntegerField(
-        _("length of a slot (minutes)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(240)]
+        _("length of a slot (minutes)"),
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
     capacity = models.PositiveSmallIntegerField(
         _("places per slot"), default=3, validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -39,6 +41,9 @@ class AppointmentSettings(models.Model):
 
     class Meta:
         verbose_name = _("appointment settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
 
     @classmethod
     def load(cls):
@@ -104,7 +109,9 @@ class Appointment(models.Model):
 
     reference = models.CharField(_("booking reference"), max_length=20, unique=True, editable=False)
     code_hash = models.CharField(max_length=200, editable=False)
-    slot = models.ForeignKey(Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="appointments")
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="appointments"
+    )
     name = EncryptedTextField(_("name"))
     phone = EncryptedTextField(_("phone"), blank=True)
     email = EncryptedTextField(_("e-mail"), blank=True)
