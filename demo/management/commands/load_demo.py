@@ -3,6 +3,7 @@ from django.db import transaction
 
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
+from demo import reception as reception_demo
 from demo import site as portal_demo
 from reporting import statistics
 from search import cases as case_search
@@ -17,6 +18,8 @@ class Command(BaseCommand):
             home = portal_demo.load_home(stdout=self.stdout)
             accounts = casework_demo.load_staff(root_page=home, stdout=self.stdout)
             casework_demo.load_casework(stdout=self.stdout)
+            # After the calendar and the staff: bookings skip holidays and name the officer.
+            reception_demo.load_appointments(home)
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
             statistics.rebuild_all()
