@@ -50,7 +50,7 @@ def reception(db):
 
 
 @pytest.fixture
-def desk_staff(db):
+def desk_staff(admin_access):
     dept = DepartmentFactory(code="appt")
     return {
         "intake": staff(roles.INTAKE_OFFICER),
