@@ -169,6 +169,8 @@ class ReceptionPage(CachedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["state"] = self.open_state()
         context["time_zone"] = settings.TIME_ZONE
+        # Publishing or unpublishing any page starts a new page-cache generation: the link never goes stale.
+        context["booking_page"] = AppointmentPage.objects.live().public().filter(locale=self.locale).first()
         return context
 
 

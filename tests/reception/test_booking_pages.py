@@ -223,3 +223,9 @@ def test_supervisors_set_places_and_reception_days(client, reception, desk_staff
     assert ReceptionDay.objects.get().capacity == 1
     slots = appointments.slots_on(date(2026, 12, 23))
     assert len(slots) == 7 and {s.capacity for s in slots} == {1}
+
+
+def test_the_reception_page_links_to_the_booking_page(client, reception, clock):
+    reception.page.save_revision().publish()
+    page = client.get("/zh-hant/reception/").content.decode()
+    assert 'id="book-a-visit"' in page and BOOKING_URL in page
