@@ -55,7 +55,9 @@ class SlotForm(forms.Form):
 
 
 class BookingForm(SlotForm):
-    name = forms.CharField(label=_("Your name"), max_length=100, error_messages={"required": _("Give your name.")})
+    name = forms.CharField(
+        label=_("Your name"), max_length=100, error_messages={"required": _("Give your name.")}
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     topic = forms.CharField(
