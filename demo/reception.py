@@ -7,12 +7,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from casework import crypto
+from casework import crypto, workflow
 from casework.models import Visit
 from portal.localization import ensure_locales
-from portal.models import AppointmentPage
 from reception import appointments
-from reception.models import Appointment, AppointmentSettings, ReceptionDay, Slot
+from reception.models import Appointment, AppointmentPage, AppointmentSettings, ReceptionDay, Slot
 from reception.models.appointments import new_booking_reference
 
 from .site import _add_built, _pair
@@ -92,13 +91,15 @@ def load_appointments(home):
         if day != today:
             continue
         if (hour, minute) == (9, 0):
-            visit = Visit.objects.create(
-                visited_at=timezone.make_aware(starts),
-                visitor_names=name,
-                contacts=contact,
-                reason=topic,
-                outcome="已當面說明處理程序，並協助登記訴求。",
-                officer=intake,
+            visit, _case, _code = workflow.register_visit(
+                Visit(
+                    visited_at=timezone.make_aware(starts),
+                    visitor_names=name,
+                    contacts=contact,
+                    reason=topic,
+                    outcome="已當面說明處理程序，並協助登記訴求。",
+                ),
+                intake,
             )
             Appointment.objects.filter(pk=appointment.pk).update(
                 status=Appointment.Status.CHECKED_IN,

@@ -1,5 +1,6 @@
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -170,7 +171,10 @@ class ReceptionPage(CachedPageMixin, Page):
         context["state"] = self.open_state()
         context["time_zone"] = settings.TIME_ZONE
         # Publishing or unpublishing any page starts a new page-cache generation: the link never goes stale.
-        context["booking_page"] = AppointmentPage.objects.live().public().filter(locale=self.locale).first()
+        # The booking page is the reception app's page type, found by name: the portal does not
+        # depend on the app that books visits.
+        booking = apps.get_model("reception", "AppointmentPage")
+        context["booking_page"] = booking.objects.live().public().filter(locale=self.locale).first()
         return context
 
 
@@ -481,37 +485,3 @@ class TrackingPage(RoutablePageMixin, Page):
         from .appeals import attachment_view
 
         return attachment_view(request, self, attachment_pk)
-
-
-class AppointmentPage(RoutablePageMixin, Page):
-    """Booking a visit to the reception room (no account): choose a time with free places, leave a
-    name and a contact, get a booking reference and a code to cancel or move it. The answers never
-    pass through the page cache; the rules are in reception.appointments."""
-
-    intro = models.TextField(blank=True, verbose_name=_("introduction"))
-    privacy_notice = RichTextField(blank=True, verbose_name=_("privacy notice"))
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("privacy_notice")]
-    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("appointment booking page")
-
-    @path("")
-    def booking_route(self, request):
-        from reception.public import booking_view
-
-        return booking_view(request, self)
-
-    @path("booked/", name="booked")
-    def booked_route(self, request):
-        from reception.public import booked_view
-
-        return booked_view(request, self)
-
-    @path("manage/", name="manage")
-    def manage_route(self, request):
-        from reception.public import manage_view
-
-        return manage_view(request, self)

@@ -10,10 +10,15 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from portal import ratelimit
 from portal.appeals import PHONE_RE, no_store
@@ -22,6 +27,7 @@ from portal.ratelimit import rate_limited
 
 from . import appointments
 from .appointments import BookingRefused
+from .models.appointments import Appointment
 
 RECEIPT_KEY = "appointment_receipt"
 MANAGED_KEY = "appointment_managed"
@@ -188,7 +194,7 @@ def _managed(request):
     pk = request.session.get(MANAGED_KEY)
     if not pk:
         return None
-    return appointments.Appointment.objects.select_related("slot").filter(pk=pk).first()
+    return Appointment.objects.select_related("slot").filter(pk=pk).first()
 
 
 def manage_view(request, page):
@@ -241,3 +247,31 @@ def _render_manage(request, page, appointment, lookup_form=None, move_form=None,
             context.update(_day_context(request, page, days))
             context["move_form"] = move_form or SlotForm(slots=context["slots"])
     return no_store(render(request, "reception/booking_manage.html", context))
+
+
+class AppointmentPage(RoutablePageMixin, Page):
+    """Booking a visit to the reception room (no account): choose a time with free places, leave a
+    name and a contact, get a booking reference and a code to cancel or move it. The answers never
+    pass through the page cache; the rules are in reception.appointments."""
+
+    intro = models.TextField(blank=True, verbose_name=_("introduction"))
+    privacy_notice = RichTextField(blank=True, verbose_name=_("privacy notice"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("privacy_notice")]
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("appointment booking page")
+
+    @path("")
+    def booking_route(self, request):
+        return booking_view(request, self)
+
+    @path("booked/", name="booked")
+    def booked_route(self, request):
+        return booked_view(request, self)
+
+    @path("manage/", name="manage")
+    def manage_route(self, request):
+        return manage_view(request, self)

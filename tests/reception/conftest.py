@@ -8,8 +8,8 @@ from wagtail.models import Site
 from casework import roles
 from demo.site import ensure_tree_roots
 from portal.localization import ensure_locales
-from portal.models import AppointmentPage, HomePage, ReceptionException, ReceptionHours, ReceptionPage
-from reception.models import AppointmentSettings
+from portal.models import HomePage, ReceptionException, ReceptionHours, ReceptionPage
+from reception.models import AppointmentPage, AppointmentSettings
 from tests.factories import DepartmentFactory, staff
 
 BOOKING_URL = "/zh-hant/appointments/"

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from casework.models import CalendarDay, OutboxMessage
 from notifications import outbox
@@ -16,6 +17,13 @@ from reception.models import Appointment, ReceptionDay
 TZ = ZoneInfo("Asia/Taipei")
 MONDAY = date(2026, 12, 21)
 MONDAY_MORNING = datetime(2026, 12, 21, 8, 0, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are read in English here (the site's default language is zh-Hant)."""
+    with translation.override("en"):
+        yield
 
 
 def at(day, hour, minute=0):
@@ -135,9 +143,8 @@ def test_reminders_go_the_day_before_once(reception):
     assert appointments.send_reminders(evening) == 0
     reminder = OutboxMessage.objects.get(template="appointment_reminder")
     assert reminder.context["appointment"] == tomorrow.pk and reminder.channel == "sms"
-    with __import__("django.utils.translation", fromlist=["override"]).override("en"):
-        reminder.language = "en"
-        subject, body = outbox.render(reminder)
+    reminder.language = "en"
+    subject, body = outbox.render(reminder)
     assert "Reminder" in subject and tomorrow.reference in subject
 
 

@@ -93,7 +93,7 @@ def test_bad_input_is_shown_again_with_a_message(client, reception, clock, overr
 def test_a_booking_in_a_closed_period_is_refused_with_a_clear_message(client, reception, clock):
     response = client.post(BOOKING_URL, booking_data(slot="2026-12-25T09:00"))
     assert response.status_code == 200
-    assert "closed" in " ".join(response.context["form"].errors["slot"])
+    assert "不開放" in " ".join(response.context["form"].errors["slot"])  # "closed on …"
     assert not Appointment.objects.exists()
 
 
@@ -103,7 +103,7 @@ def test_the_last_place_is_refused_and_a_cancelled_one_offered_again(client, rec
     day = client.get(BOOKING_URL + "?date=2026-12-21").content.decode()
     assert 'value="2026-12-21T09:00"' not in day  # full: not offered
     response = client.post(BOOKING_URL, booking_data())
-    assert "fully booked" in " ".join(response.context["form"].errors["slot"])
+    assert "額滿" in " ".join(response.context["form"].errors["slot"])  # "just been fully booked"
     appointments.cancel(Appointment.objects.first())
     assert 'value="2026-12-21T09:00"' in client.get(BOOKING_URL + "?date=2026-12-21").content.decode()
 
@@ -125,7 +125,7 @@ def test_the_citizen_cancels_and_moves_with_reference_and_code(client, reception
     appointment.refresh_from_db()
     assert (appointment.slot.date, appointment.slot.starts) == (date(2026, 12, 22), time(14))
     refused = client.post(manage, {"action": "move", "slot": "2026-12-25T09:00"})
-    assert "closed" in " ".join(refused.context["move_form"].errors["slot"])
+    assert "不開放" in " ".join(refused.context["move_form"].errors["slot"])
 
     client.post(manage, {"action": "cancel"})
     appointment.refresh_from_db()
