@@ -17,6 +17,7 @@ OFFICE_SCHEDULE = [
     ("Statistics roll-ups", "casework.statistics.refresh_statistics", {"every_minutes": 10}),
     ("Housekeeping", "casework.tasks.housekeeping", {"crontab": ("45", "*")}),
     ("External supervision round", "reception.tasks.external_supervision_round", {"crontab": ("0", "8")}),
+    ("Appointment reminders", "reception.tasks.send_appointment_reminders", {"crontab": ("0", "17")}),
 ]
 
 

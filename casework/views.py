@@ -4,6 +4,7 @@ case outside the user's departments is a 404) and change them only through casew
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -347,7 +348,15 @@ def visit_create(request):
     _require_role(request.user, *REGISTRAR_ROLES)
     if not access.has_accepted_confidentiality(request.user):
         return _refuse_registration(request)
-    form = VisitForm(request.POST or None, initial={"visited_at": timezone.localtime().replace(second=0)})
+    initial = {"visited_at": timezone.localtime().replace(second=0)}
+    # A visitor checked in at the desk for an appointment: the register starts from the booking.
+    from reception.appointments import checked_in_for_visit, link_visit, visit_initial
+
+    appointment = checked_in_for_visit(request.GET.get("appointment") or 0)
+    if appointment is not None:
+        initial.update(visit_initial(appointment))
+        access.log_personal_data_access(request.user, None, f"appointment {appointment.reference}")
+    form = VisitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         visit = form.save(commit=False)
@@ -367,13 +376,18 @@ def visit_create(request):
                 "citizen_confirmed": visit.visitor_confirmed,
             }
         try:
-            visit, case, code = workflow.register_visit(visit, request.user, case_fields)
+            with transaction.atomic():
+                visit, case, code = workflow.register_visit(visit, request.user, case_fields)
+                if appointment is not None:
+                    link_visit(appointment, visit)
         except workflow.TransitionNotAllowed as exc:
             messages.error(request, exc.message)
-            return render(request, "casework/visit_form.html", {"form": form}, status=400)
+            return render(
+                request, "casework/visit_form.html", {"form": form, "appointment": appointment}, status=400
+            )
         if case is not None:
             request.session[f"casework-access-code-{case.pk}"] = code
             return redirect("casework:case_registered", pk=case.pk)
         messages.success(request, _("The visit has been registered."))
         return redirect("casework:visit_inspect", pk=visit.pk)
-    return render(request, "casework/visit_form.html", {"form": form})
+    return render(request, "casework/visit_form.html", {"form": form, "appointment": appointment})

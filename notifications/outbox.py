@@ -146,6 +146,19 @@ def consume(events):
 
 # --- Rendering ---------------------------------------------------------------------------------
 
+# Apps around the cases (the reception office's bookings) render their own messages: prefix ->
+# render(message) -> (subject, lines), registered from the app's ready() so this module does not
+# import them.
+RENDERERS = {}
+
+
+def register_renderer(prefix, render_message):
+    RENDERERS[prefix] = render_message
+
+
+def _renderer_for(template):
+    return next((fn for prefix, fn in RENDERERS.items() if template.startswith(prefix)), None)
+
 
 def render(message):
     """Subject and body in the recipient's language."""
@@ -255,6 +268,8 @@ def render(message):
             params.update(inspection=ctx.get("inspection", ""), due=ctx.get("due", ""))
             subject = _("Inspection finding overdue: rectification was due on %(due)s") % params
             lines = [ctx.get("inspection", ""), ctx.get("text", "")]
+        elif renderer := _renderer_for(message.template):
+            subject, lines = renderer(message)
         else:
             raise ValueError(f"unknown message template {message.template!r}")
     return subject, "\n\n".join(line for line in lines if line)

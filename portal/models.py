@@ -1,5 +1,6 @@
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -179,6 +180,11 @@ class ReceptionPage(CachedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["state"] = self.open_state()
         context["time_zone"] = settings.TIME_ZONE
+        # Publishing or unpublishing any page starts a new page-cache generation: the link never goes stale.
+        # The booking page is the reception app's page type, found by name: the portal does not
+        # depend on the app that books visits.
+        booking = apps.get_model("reception", "AppointmentPage")
+        context["booking_page"] = booking.objects.live().public().filter(locale=self.locale).first()
         return context
 
 

@@ -8,3 +8,10 @@ class ReceptionConfig(AppConfig):
 
     name = "reception"
     verbose_name = _("Reception office")
+
+    def ready(self):
+        from notifications import outbox
+
+        from . import messages
+
+        outbox.register_renderer("appointment_", messages.render_message)

@@ -3,7 +3,7 @@ dedupe keys of the messages make a repeated run queue nothing new."""
 
 from celery import shared_task
 
-from . import inspections, training
+from . import appointments, inspections, training
 
 
 @shared_task
@@ -20,3 +20,9 @@ def external_supervision_round():
         "questionnaires": inspections.send_questionnaires(),
         "finding_reminders": inspections.remind_overdue_findings(),
     }
+
+
+@shared_task(name="reception.tasks.send_appointment_reminders")
+def send_appointment_reminders():
+    """The day-before reminders; safe to run any number of times a day."""
+    return appointments.send_reminders()

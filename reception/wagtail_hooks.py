@@ -7,6 +7,7 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from . import (  # noqa: F401 (imported for their hooks)
     admin_agreements,
+    admin_appointments,
     admin_assessment,
     admin_inspections,
     admin_registers,

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import agreements as agreements_demo
+from demo import appointments as appointments_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
             reception_demo.load()
+            # After the calendar and the staff: bookings skip holidays and name the officer.
+            appointments_demo.load_appointments(home)
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
             # Scorecards compute their scores from the cases, so they come after them too.
