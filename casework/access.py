@@ -4,7 +4,9 @@ Every back-office query of cases starts from cases_visible_to(user), so a case o
 departments simply does not exist for them (404), in listings, filters and exports alike.
 """
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Q, Subquery
+from django.utils import timezone
 
 from . import roles
 from .models import (
@@ -86,9 +88,18 @@ def has_accepted_confidentiality(user):
     it, so the case page, its print, attachments, the ledgers' names and the search on personal data
     all obey it. No version in effect means nobody (docs/security.md).
     """
-    from reception.agreements import has_accepted_current  # reception builds on casework
-
-    return has_accepted_current(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not hasattr(user, "_confidentiality_accepted"):
+        # The models by name: the reception app builds on casework, never the other way round.
+        agreements = apps.get_model("reception", "ConfidentialityAgreement")
+        acceptances = apps.get_model("reception", "AgreementAcceptance")
+        # One query: an acceptance of the version in effect (none in effect: no row matches).
+        in_effect = agreements.objects.filter(effective_on__lte=timezone.localdate()).order_by("-version")
+        user._confidentiality_accepted = acceptances.objects.filter(
+            user_id=user.pk, agreement_id=Subquery(in_effect.values("pk")[:1])
+        ).exists()
+    return user._confidentiality_accepted
 
 
 def personal_data_department_ids(user):

@@ -806,12 +806,11 @@ class VisitForm(forms.ModelForm):
             raise forms.ValidationError(_("At most 2000 characters: list the documents briefly."))
         return materials
 
-    def save(self, commit=True):
+    def save(self, commit=False):
+        """The visit, never saved here: only the command layer (workflow.register_visit) writes it."""
         visit = super().save(commit=False)
         visit.phone = self.cleaned_data.get("citizen_phone", "")
         visit.email = self.cleaned_data.get("citizen_email", "")
-        if commit:
-            visit.save()
         return visit
 
     def clean_visitor_count(self):

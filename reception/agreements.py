@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Subquery
+from django.db.models import Max, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -67,20 +67,8 @@ def upcoming_agreements(today=None):
 
 def has_accepted_current(user):
     """Whether the user accepted the version in effect; False when there is none (fail closed).
-
-    Cached on the user object for the request, like its roles (access.role_names); accept() clears it.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if not hasattr(user, "_confidentiality_accepted"):
-        # One query: an acceptance of the version in effect (none in effect: no row matches).
-        in_effect = ConfidentialityAgreement.objects.filter(effective_on__lte=timezone.localdate()).order_by(
-            "-version"
-        )
-        user._confidentiality_accepted = AgreementAcceptance.objects.filter(
-            user_id=user.pk, agreement_id=Subquery(in_effect.values("pk")[:1])
-        ).exists()
-    return user._confidentiality_accepted
+    Cached on the user object for the request, like its roles; accept() clears it."""
+    return access.has_accepted_confidentiality(user)
 
 
 def forget_cached(user):

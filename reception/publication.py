@@ -4,7 +4,9 @@ page reading it depends on nothing but the models."""
 
 import re
 
-from .models import Inspection
+# The inspections models alone: the portal's page types import this module, and the models package
+# also loads the booking page with its views (which build on the portal).
+from .models.inspections import Inspection
 
 # Taken out of published text as a safeguard, as the outbox takes them out of its error log.
 EMAIL_ADDRESS = re.compile(r"[^\s@'\"<>(),;:\[\]{}]+@[^\s@'\"<>(),;:\[\]{}]+")

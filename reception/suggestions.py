@@ -5,7 +5,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Suggestion
+# The inspections models alone: the portal's page types import this module, and the models package
+# also loads the booking page with its views (which build on the portal).
+from .models.inspections import Suggestion
 
 
 def file_suggestion(text, contact_name="", contact="", language=""):
