@@ -1,5 +1,6 @@
 """A citizen books a visit to the reception room in a real browser on the demo site, and the intake
-officer checks them in at the desk: the visit register opens filled in from the booking. Every page
+officer checks them in at the desk: the visit register opens filled in from the booking, and the
+officer prints it filled (HTML and PDF). Every page
 passes axe; screenshots are kept under tests/artifacts. The day is the next open day at least two
 days ahead (the demo's hours and holidays decide), never a fixed date."""
 
@@ -79,3 +80,14 @@ def test_a_citizen_books_and_the_officer_checks_them_in(
         appointment.refresh_from_db()
         assert appointment.status == Appointment.Status.CHECKED_IN
         assert appointment.visit == Visit.objects.get(reason="社區公園夜間噪音")
+
+        # The officer prints the filled register from the visit's page: the booking's visitor on it.
+        visit = appointment.visit
+        assert f"/admin/cases/visits/{visit.pk}/" in page.url
+        with page.expect_navigation():
+            page.get_by_role("link", name="列印已填寫的登記表").first.click()
+        register = page.locator("main").inner_text()
+        assert "公民來訪登記表" in register and "陳美玲" in register and "社區公園夜間噪音" in register
+        check_and_keep(page, artifacts_dir, "booking-visit-register-printed")
+        pdf = page.request.get(base + page.locator("a[data-pdf-link]").get_attribute("href"))
+        assert pdf.ok and pdf.body()[:4] == b"%PDF"
