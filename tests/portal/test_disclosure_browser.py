@@ -110,7 +110,9 @@ def test_editor_publishes_a_quarterly_disclosure_report_citizens_read_and_downlo
     sign_in(page, demo_server, "editor")
     page.goto(f"{demo_server}/admin/pages/{index.pk}/")
     page.locator(f"a[href*='/admin/pages/{index.pk}/add_subpage/']").first.click()
-    # A report is the only page type the index takes: the editor opens at once.
+    # The index takes reports and the inspections' rectification page: the editor picks a report.
+    page.wait_for_url(lambda url: "/add_subpage/" in url)
+    page.locator(f"a[href*='/add/portal/disclosurereportpage/{index.pk}/']").first.click()
     page.wait_for_url(lambda url: "/add/portal/disclosurereportpage/" in url)
     page.fill("input[name=title]", TITLE)
     page.fill("input[name=period_start]", "2020-01-01")
