@@ -619,18 +619,3 @@ def format_raw(line):
     if line.unit == DAYS:
         return f"{line.raw:.1f} {unit_label(DAYS)}"
     return f"{line.raw:g}"
-
-
-@register_source(
-    "training_completion",
-    gettext_lazy("Training sessions passed"),
-    PERCENT,
-    [SubjectKind.OFFICER, SubjectKind.HANDLER],
-)
-def training_completion(subject, start, end):
-    """Of the period's training sessions the person attended, the share passed (none attended by
-    someone who must be trained: 0)."""
-    from . import training
-
-    rate = training.completion(subject.user, start, end).rate
-    return None if rate is None else 100.0 * rate

@@ -192,16 +192,3 @@ def test_shifts_follow_the_reception_hours(monkeypatch, manager):
     with pytest.raises(ValidationError) as refused:
         roster.assign(manager, day=date(2026, 3, 3), shift="afternoon", user=manager)
     assert "2026-03-03" in refused.value.messages[0]
-
-
-def test_the_officers_scorecard_scores_training_from_the_sessions_passed(manager, officer):
-    from reception import assessment
-    from reception.models import Scorecard
-
-    score(manager, session_on(date(2026, 3, 3), manager), officer, 90)
-    score(manager, session_on(date(2026, 3, 17), manager), officer, 40)
-    card = assessment.create_scorecard(
-        manager, Scorecard.Period.MONTH, 2026, 3, "officer", subject_user=officer, today=date(2026, 4, 2)
-    )
-    line = card.lines.get(code="officer-training")
-    assert line.raw == 50 and line.score is not None
