@@ -19,7 +19,7 @@ from wagtail import hooks
 from casework import access
 from casework.wagtail_hooks import RoleMenuItem
 
-from . import appointments
+from . import agreements, appointments
 from .appointments import DESK_ROLES, READ_ROLES, SETTINGS_ROLES, BookingRefused
 from .models import Appointment, AppointmentSettings, ReceptionDay
 
@@ -38,6 +38,11 @@ def _day(request):
 
 def desk(request):
     _require(request.user, READ_ROLES)
+    # Bookings carry visitors' names and contacts: the same gate as every other showing of them.
+    if not access.has_accepted_confidentiality(request.user):
+        return agreements.refuse(
+            request, _("Accept the current confidentiality agreement before reading visitors' bookings.")
+        )
     day = _day(request)
     rows = list(appointments.day_list(day))
     if rows:

@@ -230,3 +230,20 @@ def test_the_reception_page_links_to_the_booking_page(client, reception, clock):
     reception.page.save_revision().publish()
     page = client.get("/zh-hant/reception/").content.decode()
     assert 'id="book-a-visit"' in page and BOOKING_URL in page
+
+
+def test_the_desk_shows_no_booking_before_the_confidentiality_agreement_is_accepted(
+    client, reception, desk_staff, clock
+):
+    from casework import roles
+    from tests.factories import staff
+
+    appointments.book(
+        slot_key="2026-12-21T09:00", name="王小明", phone="0912345678", email="", topic="路燈故障"
+    )
+    newcomer = staff(roles.INTAKE_OFFICER, accepts_agreement=False)
+    client.force_login(newcomer)
+    response = client.get(reverse("reception_appointments:desk") + "?date=2026-12-21")
+    assert response.status_code == 302 and "confidentiality" in response["Location"]
+    assert "王小明" not in client.get(response["Location"]).content.decode()
+    assert not PersonalDataAccess.objects.filter(user=newcomer).exists()
