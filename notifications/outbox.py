@@ -64,8 +64,23 @@ def queue(template, *, dedupe_key, case=None, user=None, address="", channel="em
     return message
 
 
+# Apps that bring cases in by their own channel (partner API, social platforms) answer the same way:
+# case channel -> route(case) -> (outbox channel, address) or None to fall back to e-mail/SMS.
+# Registered from the app's ready(), so this module imports none of them.
+REPLY_ROUTES = {}
+
+
+def register_reply_route(case_channel, route):
+    REPLY_ROUTES[case_channel] = route
+
+
 def citizen_contact(case):
-    """(channel, address) the citizen is told through: e-mail, else SMS to their phone."""
+    """(channel, address) the citizen is told through: the way the case came in where its app
+    registered a route, else e-mail, else SMS to their phone."""
+    route = REPLY_ROUTES.get(case.reply_channel) or REPLY_ROUTES.get(case.channel)
+    contact = route(case) if route else None
+    if contact:
+        return contact
     if case.citizen_email:
         return OutboxMessage.Channel.EMAIL, case.citizen_email
     return OutboxMessage.Channel.SMS, case.citizen_phone
@@ -315,12 +330,37 @@ def sms_backend():
     return import_string(settings.CASEWORK_SMS_BACKEND)()
 
 
+class PermanentFailure(Exception):
+    """A transport's refusal that no retry will change (an unknown number, a revoked callback):
+    the message fails at once instead of being retried."""
+
+
+# outbox channel -> send(message, subject, body); apps register theirs from ready().
+TRANSPORTS = {}
+
+
+def register_transport(channel, send_one):
+    TRANSPORTS[channel] = send_one
+
+
+def _send_email(message, subject, body):
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.address])
+
+
+def _send_sms(message, subject, body):
+    sms_backend().send(message.address, f"{subject}\n{body}")
+
+
+register_transport(OutboxMessage.Channel.EMAIL, _send_email)
+register_transport(OutboxMessage.Channel.SMS, _send_sms)
+
+
 def send(message):
     subject, body = render(message)
-    if message.channel == OutboxMessage.Channel.SMS:
-        sms_backend().send(message.address, f"{subject}\n{body}")
-    else:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [message.address])
+    transport = TRANSPORTS.get(message.channel)
+    if transport is None:
+        raise PermanentFailure(f"no transport for the {message.channel} channel")
+    transport(message, subject, body)
 
 
 def claim(limit=50, message_ids=None, now=None):
@@ -355,7 +395,7 @@ def deliver_due(message_id=None, now=None, limit=50, message_ids=None):
         try:
             send(message)
         except Exception as error:  # noqa: BLE001 - any failure of the mail server or gateway
-            failed = message.attempts >= MAX_ATTEMPTS
+            failed = isinstance(error, PermanentFailure) or message.attempts >= MAX_ATTEMPTS
             message.status = OutboxMessage.State.FAILED if failed else OutboxMessage.State.PENDING
             message.next_attempt_at = timezone.now() + backoff(message.attempts)
             message.last_error = describe_error(error)

@@ -26,6 +26,11 @@ class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
+        # Reply by the channel the case came in (measures §四(一)4): a partner system's callback,
+        # the social platform's customer-service message, a printed letter for the post room.
+        API = "api", _("Partner system")
+        SOCIAL = "social", _("Social media")
+        LETTER = "letter", _("Printed letter")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

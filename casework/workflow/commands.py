@@ -125,6 +125,10 @@ def _locked(case):
 
 # --- Registration ------------------------------------------------------------------------------
 
+# Channels whose cases the citizen files themselves: the online form, a partner system's API and
+# the office's mailbox. Social-media messages become drafts that an intake officer confirms.
+FILED_WITHOUT_STAFF = frozenset({Channel.WEB, Channel.API, Channel.EMAIL})
+
 
 @command
 def register_case(
@@ -150,7 +154,7 @@ def register_case(
     source language (settings.LANGUAGE_CODE). `visit`: the walk-in visit the case comes from.
     `citizen_confirmed`: the citizen confirmed the registered record (the register's signature).
     """
-    if actor is None and channel not in {Channel.WEB, Channel.API}:
+    if actor is None and channel not in FILED_WITHOUT_STAFF:
         raise TransitionNotAllowed(_("Only online cases can be filed without a member of staff."))
     if actor is not None and not access.has_role(actor, roles.INTAKE_OFFICER, roles.SUPERVISOR):
         raise TransitionNotAllowed(_("Only intake officers and supervisors register cases."))
