@@ -10,6 +10,7 @@ from portal import sitemaps as portal_sitemaps
 from portal import views as portal_views
 from reception import public_views as reception_public_views
 from search import views as search_views
+from social import urls as social_urls
 
 urlpatterns = [
     path("admin/two-factor/", two_factor, name="two_factor"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", portal_views.healthz, name="healthz"),
+    # Social platforms' webhooks: no language prefix, the platform calls a fixed address.
+    path("social/", include((social_urls.urlpatterns, "social_webhook"))),
     path("readyz", portal_views.readyz, name="readyz"),
 ]
 

@@ -71,6 +71,9 @@ ROLE_PERMISSIONS[ADMINISTRATOR] += [
     *_model_permissions("replytemplate"),
 ]
 
+# The office's social-media accounts (their webhook secrets) for administrators (social app).
+ROLE_PERMISSIONS[ADMINISTRATOR] += [f"social.{action}_socialaccount" for action in ("add", "change", "view")]
+
 PAGE_PERMISSIONS = {EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]}
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "notifications",
     "reporting",
     "retention",
+    "social",
     "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -273,6 +274,12 @@ ACCESS_CODE_KEYS = env_list("ACCESS_CODE_KEYS")
 # Days after a case is closed (or a visit that opened no case is made) before its personal data is
 # erased by the daily retention run (retention/services.py); statistics stay.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
+
+# Social media (social app, docs/channels-social.md): a citizen's messages within this many minutes
+# of their last one join one draft for intake; a signed webhook request older (or newer) than this
+# many seconds is refused as a possible replay.
+SOCIAL_DRAFT_WINDOW_MINUTES = env_int("SOCIAL_DRAFT_WINDOW_MINUTES", 30)
+SOCIAL_REPLAY_WINDOW_SECONDS = env_int("SOCIAL_REPLAY_WINDOW_SECONDS", 300)
 # The satisfaction questionnaire goes to the citizen this many days after their case is closed, and
 # its link works for QUESTIONNAIRE_VALID_DAYS after it was sent (reception/inspections.py).
 QUESTIONNAIRE_DAYS_AFTER_CLOSURE = env_int("QUESTIONNAIRE_DAYS_AFTER_CLOSURE", 3)

@@ -9,6 +9,7 @@ from demo import disclosure as disclosure_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
+from demo import social as social_demo
 from reporting import statistics
 from search import cases as case_search
 from search import pages as page_search
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             reception_demo.load()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
+            social_demo.load_social()
             # Published reports freeze their figures, so they come after the cases they count.
             disclosure_demo.load_disclosure(home)
             # Scorecards compute their scores from the cases, so they come after them too.
