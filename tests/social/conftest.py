@@ -74,7 +74,7 @@ def text_message(text, msg_id, moment=None, sender=OPENID):
 
 
 @pytest.fixture
-def office(db):
+def office(db, admin_access):
     return {
         "intake": staff(roles.INTAKE_OFFICER),
         "supervisor": staff(roles.SUPERVISOR),
