@@ -18,6 +18,7 @@ OFFICE_SCHEDULE = [
     ("Housekeeping", "casework.tasks.housekeeping", {"crontab": ("45", "*")}),
     ("External supervision round", "reception.tasks.external_supervision_round", {"crontab": ("0", "8")}),
     ("Appointment reminders", "reception.tasks.send_appointment_reminders", {"crontab": ("0", "17")}),
+    ("Social media senders forgotten", "social.tasks.forget_senders", {"crontab": ("25", "3")}),
 ]
 
 

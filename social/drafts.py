@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -195,19 +194,39 @@ def reply_route(case):
     """(social channel, "<account>:<sender>") while the platform lets the account write to the
     citizen (WeChat: 48 hours after their last message); else None, and the outbox uses the
     citizen's e-mail or phone if they gave one."""
-    draft = case.social_drafts.select_related("account").order_by("-last_message_at").first()
-    if draft is None or not draft.account.active or not draft.sender_id:
+    draft = case.social_drafts.select_related("account").first()
+    if draft is None or not draft.account.active:
         return None
     adapter = adapter_for(draft.account.platform)
     if adapter is None:
         return None
-    # A later message from the same citizen (a new draft) opens the window again.
-    last = SocialDraft.objects.filter(account=draft.account, sender_hash=draft.sender_hash).aggregate(
-        last=Max("last_message_at")
-    )["last"]
-    if timezone.now() - last > adapter.reply_window:
+    # The citizen's latest message to the account, in any draft, opens the window again.
+    latest = (
+        SocialDraft.objects.filter(account=draft.account, sender_hash=draft.sender_hash)
+        .order_by("-last_message_at")
+        .first()
+    )
+    if not latest.sender_id or timezone.now() - latest.last_message_at > adapter.reply_window:
         return None
-    return OutboxMessage.Channel.SOCIAL, f"{draft.account.pk}:{draft.sender_id}"
+    return OutboxMessage.Channel.SOCIAL, f"{draft.account.pk}:{latest.sender_id}"
+
+
+def forget_senders(now=None):
+    """Erase the platform ids of handled drafts once the platform no longer lets the office write to
+    them: they served only to reply. The keyed hash stays, so a later message still finds its
+    sender's drafts. Returns how many were erased."""
+    now = now or timezone.now()
+    erased = 0
+    for platform in SocialAccount.objects.values_list("platform", flat=True).distinct():
+        adapter = adapter_for(platform)
+        window = adapter.reply_window if adapter else timedelta(0)
+        erased += (
+            SocialDraft.objects.filter(account__platform=platform, last_message_at__lt=now - window)
+            .exclude(state=SocialDraft.State.DRAFT)
+            .exclude(sender_id="")
+            .update(sender_id="")
+        )
+    return erased
 
 
 def send(message, subject, body):

@@ -16,6 +16,7 @@ from datetime import timedelta
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from notifications import outbox
 
@@ -53,7 +54,7 @@ def _cdata(value):
 
 class WeChatAdapter(Adapter):
     name = "wechat"
-    label = "WeChat official account"
+    label = _("WeChat official account")
     draft_prefix = "W"
     # The platform accepts customer-service messages for 48 hours after the citizen's last message.
     reply_window = timedelta(hours=48)

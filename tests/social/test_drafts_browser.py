@@ -47,7 +47,8 @@ def test_intake_confirms_the_demo_draft_as_a_case(live_server, demo_site_transac
     assert page.url.endswith(f"/admin/cases/{case.pk}/")
     assert case.reference in page.locator(".messages").inner_text()
 
-    page.goto(f"{server}/admin/cases/?inbox=mine")
+    # Intake's own inbox, filtered to the social channel as a desk would.
+    page.goto(f"{server}/admin/cases/?inbox=mine&channel=social")
     assert case.reference in page.content()
     page.set_viewport_size({"width": 1280, "height": 900})
     save_screenshot(page, str(artifacts_dir / "social-case-in-inbox-1280.png"), full_page=True)

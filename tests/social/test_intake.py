@@ -169,3 +169,15 @@ def test_intake_without_the_confidentiality_agreement_is_sent_to_it(client, offi
     draft.refresh_from_db()
     assert draft.state == SocialDraft.State.DRAFT
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_handled_drafts_forget_the_sender_once_no_reply_can_reach_them(office, account, draft, clock):
+    drafts.confirm(draft, office["intake"], category=Category.INQUIRY, subject="路燈", content="路燈壞了")
+    waiting = receive(account, "另一件事", "2001", minutes=120)
+    assert drafts.forget_senders(now=MOMENT + timedelta(hours=47)) == 0
+    assert drafts.forget_senders(now=MOMENT + timedelta(hours=49)) == 1
+    draft.refresh_from_db()
+    waiting.refresh_from_db()
+    assert draft.sender_id == "" and draft.sender_hash
+    # A draft intake has not handled yet keeps it, to send the reference once registered.
+    assert waiting.sender_id == OPENID
