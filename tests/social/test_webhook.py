@@ -175,3 +175,17 @@ def test_neither_openid_nor_text_reach_the_logs(post_message, clock, caplog):
     assert OPENID not in caplog.text
     assert "0912345678" not in caplog.text and "路燈" not in caplog.text
     assert TOKEN not in caplog.text
+
+
+def test_the_webhook_needs_no_csrf_token_nor_language_prefix(account, clock):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    query = "&".join(f"{k}={v}" for k, v in signed_query().items())
+    response = strict.post(
+        f"/social/wechat/{account.slug}/?{query}",
+        data=text_message("路燈壞了", "1001"),
+        content_type="text/xml",
+    )
+    assert response.status_code == 200
+    assert SocialDraft.objects.count() == 1
