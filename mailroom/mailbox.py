@@ -155,7 +155,7 @@ def take_in(raw, *, mailbox, received_at=None):
         message_id, _sender, _subject = parsing.message_headers(raw)
         return to_review(message_key(mailbox, message_id, raw), raw, problem.reason, problem.detail)
     key = message_key(mailbox, parsed.message_id, raw)
-    if ProcessedMessage.objects.filter(key=key).exists():
+    if already_processed(key):
         return "duplicate"
     if parsed.machine:
         try:
@@ -196,6 +196,11 @@ def take_in(raw, *, mailbox, received_at=None):
         detail = " ".join(getattr(error, "messages", None) or [str(error)])
         return to_review(key, raw, ReviewItem.Reason.REFUSED, detail)
     return "filed"
+
+
+def already_processed(key):
+    # Only a shortcut: the unique key in the filing transaction is what keeps a message to one case.
+    return ProcessedMessage.objects.filter(key=key).exists()
 
 
 def default_category():
