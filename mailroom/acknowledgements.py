@@ -23,7 +23,9 @@ def render_message(message):
     refused = json.loads(crypto.decrypt(context.get("refused") or "") or "[]")
     if refused:
         lines.append(
-            "\n".join([_("These attachments were not added to your case:"), *(f"- {line}" for line in refused)])
+            "\n".join(
+                [_("These attachments were not added to your case:"), *(f"- {line}" for line in refused)]
+            )
         )
     url = tracking_url(case.reference, message.language) if case.reference else ""
     lines.append(

@@ -126,7 +126,7 @@ BOUNCE_SENDERS = ("mailer-daemon", "postmaster")
 
 
 def machine_kind(message):
-    """"bounce" for a delivery report, "auto_reply" for an automatic answer, else ""."""
+    """ "bounce" for a delivery report, "auto_reply" for an automatic answer, else ""."""
     content_type = message.get_content_type()
     if content_type == "multipart/report":
         report = message.get_param("report-type", "") or ""

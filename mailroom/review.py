@@ -27,7 +27,13 @@ def readable(item):
     (undecodable bytes replaced), attachments' names and sizes."""
     raw = raw_bytes(item)
     _message_id, sender_email, subject = parsing.message_headers(raw)
-    shown = {"sender_name": "", "sender_email": sender_email, "subject": subject, "text": "", "attachments": []}
+    shown = {
+        "sender_name": "",
+        "sender_email": sender_email,
+        "subject": subject,
+        "text": "",
+        "attachments": [],
+    }
     try:
         message = message_from_bytes(raw, policy=policy.default)
     except Exception:  # noqa: BLE001 - the raw text below is all there is

@@ -1,10 +1,10 @@
 """E-mails as a citizen's mail program, a mail server's bounce or an out-of-office reply write them."""
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 
-SENT = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+SENT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def citizen_mail(

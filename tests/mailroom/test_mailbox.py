@@ -48,7 +48,9 @@ def test_a_citizens_email_becomes_an_email_case_and_is_answered_with_its_referen
 def test_an_english_email_is_answered_in_english(settings):
     settings.MAILBOX_DEFAULT_CATEGORY = "complaint"
     mailbox.take_in(
-        citizen_mail(subject="Broken street light", text="The light on Park Road is out.", sender="ann@example.com"),
+        citizen_mail(
+            subject="Broken street light", text="The light on Park Road is out.", sender="ann@example.com"
+        ),
         mailbox=BOX,
     )
 
@@ -74,7 +76,7 @@ def test_attachments_are_checked_like_the_web_forms_and_a_refused_one_is_named_i
         ("現場.png", "image/png")
     ]
     message, _subject, body = acknowledgement(case)
-    assert "說明.html" in body and "只能附加圖片" in body or "說明.html" in body
+    assert "說明.html：只能附加圖片" in body or "說明.html: 只能附加圖片" in body
     assert "說明.html" not in str(message.context), "the file names travel encrypted"
 
 

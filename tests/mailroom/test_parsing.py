@@ -41,12 +41,12 @@ def test_the_plain_part_of_an_alternative_message_wins_over_its_html():
 
 def test_an_encoded_word_subject_in_simplified_chinese_is_decoded_and_the_language_guessed():
     raw = (
-        "From: =?UTF-8?B?5p2O5Zub?= <li@example.cn>\r\n"
-        "Subject: =?UTF-8?B?5YWz5LqO5bCP5Yy65YGc6L2m6Zeu6aKY?=\r\n"
-        "Message-ID: <gb.1@example.cn>\r\n"
-        "Content-Type: text/plain; charset=gb2312\r\n"
-        "Content-Transfer-Encoding: base64\r\n\r\n"
-    ).encode() + __import__("base64").encodebytes("小区门口每天晚上乱停车，请处理。".encode("gb2312"))
+        b"From: =?UTF-8?B?5p2O5Zub?= <li@example.cn>\r\n"
+        b"Subject: =?UTF-8?B?5YWz5LqO5bCP5Yy65YGc6L2m6Zeu6aKY?=\r\n"
+        b"Message-ID: <gb.1@example.cn>\r\n"
+        b"Content-Type: text/plain; charset=gb2312\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+    ) + __import__("base64").encodebytes("小区门口每天晚上乱停车，请处理。".encode("gb2312"))
 
     parsed = parsing.parse(raw)
 
