@@ -5,10 +5,11 @@ import base64
 from email import message_from_bytes, policy
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework import access, effects, roles, workflow
+from casework.attachments import attach_stored, uploads_kept_only_on_commit
 from casework.models import Channel
 from casework.workflow import TransitionNotAllowed
 
@@ -68,16 +69,29 @@ def _require_reviewer(actor):
         raise TransitionNotAllowed(_("Only intake officers and supervisors deal with the mailbox's e-mails."))
 
 
+def message_attachments(item):
+    try:
+        message = message_from_bytes(raw_bytes(item), policy=policy.default)
+        return list(parsing.attachments_of(message))
+    except Exception:  # noqa: BLE001 - an unreadable message has no attachments to offer
+        return []
+
+
 def file_by_hand(item, actor, **case_fields):
-    """The message as a case registered by `actor` (channel e-mail); returns (case, access code).
-    The citizen gets the reference and code by e-mail as if the mailbox had filed it."""
+    """The message as a case registered by `actor` (channel e-mail), with its attachments checked
+    as the web form checks them; returns (case, access code). The citizen gets the reference and
+    code by e-mail as if the mailbox had filed it."""
     _require_reviewer(actor)
-    with effects.unit_of_work():
+    with translation.override(case_fields.get("language")):
+        accepted, refused = mailbox.check_attachments(message_attachments(item))
+    with uploads_kept_only_on_commit(accepted) as uploads, effects.unit_of_work():
         item = _waiting(item)
         case, code = workflow.register_case(
             actor=actor, channel=Channel.EMAIL, reply_channel=Channel.EMAIL, **case_fields
         )
-        mailbox.acknowledge(case, code)
+        for upload in uploads:
+            attach_stored(case, upload, actor)
+        mailbox.acknowledge(case, code, refused)
         item.state = ReviewItem.State.FILED
         item.case = case
         item.resolved_by = actor
