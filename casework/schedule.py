@@ -49,7 +49,9 @@ def install_schedule(using="default"):
                 if "every_seconds" in when
                 else (when["every_minutes"], IntervalSchedule.MINUTES)
             )
-            interval, _created = IntervalSchedule.objects.using(using).get_or_create(every=every, period=period)
+            interval, _created = IntervalSchedule.objects.using(using).get_or_create(
+                every=every, period=period
+            )
             schedule = {"interval": interval}
         # Two processes may migrate at once (two containers starting): the loser of the race keeps
         # the winner's entry instead of failing its migrate.

@@ -49,13 +49,13 @@ def messages():
         ),
         # A mail program that named a charset nobody knows: the text cannot be decoded.
         (
-            "From: =?UTF-8?B?6Zmz5bCP5aeQ?= <chen.xj@example.org>\r\n"
-            "To: appeals@example.org\r\n"
-            "Subject: =?UTF-8?B?5YWs5ZyS5rGg5aGY?=\r\n"
-            "Message-ID: <demo-mailbox-3@example.org>\r\n"
-            "Content-Type: text/plain; charset=x-mac-unknown\r\n\r\n"
-        ).encode()
-        + "公園的水池很久沒有清理，有異味。".encode("utf-8"),
+            b"From: =?UTF-8?B?6Zmz5bCP5aeQ?= <chen.xj@example.org>\r\n"
+            b"To: appeals@example.org\r\n"
+            b"Subject: =?UTF-8?B?5YWs5ZyS5rGg5aGY?=\r\n"
+            b"Message-ID: <demo-mailbox-3@example.org>\r\n"
+            b"Content-Type: text/plain; charset=x-mac-unknown\r\n\r\n"
+        )
+        + "公園的水池很久沒有清理，有異味。".encode(),
     ]
 
 
