@@ -19,7 +19,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -89,14 +89,16 @@ def poll():
     outcomes = Counter()
     try:
         client = connect()
+        client.normalise_times = False  # INTERNALDATE with the server's offset, not naive local time
         try:
             client.select_folder(settings.MAILBOX_FOLDER)
             uids = sorted(client.search(["UNSEEN"]))[: settings.MAILBOX_BATCH_SIZE]
             for uid in uids:
-                fetched = client.fetch([uid], ["BODY.PEEK[]"]).get(uid)
+                fetched = client.fetch([uid], ["BODY.PEEK[]", "INTERNALDATE"]).get(uid)
                 if not fetched or b"BODY[]" not in fetched:
                     continue  # expunged since the search
-                outcomes[take_in(fetched[b"BODY[]"], mailbox=name)] += 1
+                arrived = _arrival(fetched.get(b"INTERNALDATE"))
+                outcomes[take_in_safely(fetched[b"BODY[]"], mailbox=name, received_at=arrived)] += 1
                 # Only now, with the case or the review row committed, is the message let go of.
                 _done_with(client, uid)
         finally:
@@ -106,6 +108,30 @@ def poll():
         return None
     MailboxState.objects.update_or_create(mailbox=name, defaults={"last_success_at": timezone.now()})
     return dict(outcomes)
+
+
+def _arrival(internal_date):
+    """When the server received the message: the case's clock starts then, not when it was read
+    (a mailbox outage does not eat into the office's time limits). Never in the future."""
+    now = timezone.now()
+    if internal_date is None or timezone.is_naive(internal_date):
+        return now
+    return min(internal_date, now)
+
+
+def take_in_safely(raw, *, mailbox, received_at=None):
+    """take_in, and a message it fails on for an unforeseen reason goes to the review queue rather
+    than blocking every later poll. The database or the connection failing stops the poll instead."""
+    try:
+        return take_in(raw, mailbox=mailbox, received_at=received_at)
+    except (DatabaseError, *OUTAGES):
+        raise
+    except Exception as error:  # noqa: BLE001 - one message must not stop the mailbox
+        # The class only: the error's text may quote the message.
+        log.error("An e-mail could not be taken in (%s); it goes to the review queue", type(error).__name__)
+        message_id, _sender, _subject = parsing.message_headers(raw)
+        key = message_key(mailbox, message_id, raw)
+        return to_review(key, raw, ReviewItem.Reason.UNREADABLE, type(error).__name__, received_at)
 
 
 def _done_with(client, uid):
@@ -153,7 +179,8 @@ def take_in(raw, *, mailbox, received_at=None):
         parsed = parsing.parse(raw)
     except parsing.Unreadable as problem:
         message_id, _sender, _subject = parsing.message_headers(raw)
-        return to_review(message_key(mailbox, message_id, raw), raw, problem.reason, problem.detail)
+        key = message_key(mailbox, message_id, raw)
+        return to_review(key, raw, problem.reason, problem.detail, received_at)
     key = message_key(mailbox, parsed.message_id, raw)
     if already_processed(key):
         return "duplicate"
@@ -194,7 +221,7 @@ def take_in(raw, *, mailbox, received_at=None):
         raise
     except (TransitionNotAllowed, ValidationError) as error:
         detail = " ".join(getattr(error, "messages", None) or [str(error)])
-        return to_review(key, raw, ReviewItem.Reason.REFUSED, detail)
+        return to_review(key, raw, ReviewItem.Reason.REFUSED, detail, received_at)
     return "filed"
 
 
@@ -250,7 +277,7 @@ def acknowledge(case, code, refused=()):
     )
 
 
-def to_review(key, raw, reason, detail=""):
+def to_review(key, raw, reason, detail="", received_at=None):
     """The message, whole and encrypted, in the review queue (once: "duplicate" if it is there)."""
     _message_id, sender, subject = parsing.message_headers(raw)
     try:
@@ -263,6 +290,7 @@ def to_review(key, raw, reason, detail=""):
                 subject=subject[:500],
                 reason=reason,
                 detail=outbox.redact(str(detail))[:500],
+                received_at=received_at or timezone.now(),
             )
     except IntegrityError:
         return "duplicate"

@@ -234,3 +234,30 @@ def test_nothing_personal_is_logged_when_a_message_is_taken_in(caplog):
 
     assert "wang" not in caplog.text and "王小明" not in caplog.text
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_a_message_that_breaks_the_intake_unexpectedly_goes_to_review_instead_of_blocking_the_mailbox(
+    monkeypatch,
+):
+    def broken(raw):
+        raise RuntimeError("something about wang@example.net")
+
+    monkeypatch.setattr(mailbox.parsing, "parse", broken)
+
+    assert mailbox.take_in_safely(citizen_mail(), mailbox=BOX) == "review"
+
+    item = ReviewItem.objects.get()
+    assert (item.reason, item.detail) == (ReviewItem.Reason.UNREADABLE, "RuntimeError")
+
+
+def test_a_case_from_the_mailbox_counts_from_when_the_server_received_the_message():
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    arrived = timezone.now() - timedelta(hours=5)
+    mailbox.take_in(citizen_mail(), mailbox=BOX, received_at=mailbox._arrival(arrived))
+    assert Case.objects.get().received_at == arrived
+
+    future = datetime(2999, 1, 1, tzinfo=timezone.get_current_timezone())
+    assert mailbox._arrival(future) <= timezone.now()
