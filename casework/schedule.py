@@ -9,7 +9,7 @@ as it is.
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 
-# name, task, crontab (minute, hour) or interval in minutes
+# name, task, crontab (minute, hour) or interval in minutes or seconds
 OFFICE_SCHEDULE = [
     ("Supervision round", "casework.tasks.supervise", {"crontab": ("30", "7")}),
     ("Outbox sweep", "casework.tasks.sweep_outbox", {"crontab": ("*/5", "*")}),
@@ -19,6 +19,8 @@ OFFICE_SCHEDULE = [
     ("External supervision round", "reception.tasks.external_supervision_round", {"crontab": ("0", "8")}),
     ("Appointment reminders", "reception.tasks.send_appointment_reminders", {"crontab": ("0", "17")}),
     ("Social media senders forgotten", "social.tasks.forget_senders", {"crontab": ("25", "3")}),
+    # Does nothing while MAILBOX_IMAP_HOST is unset, so every office gets the entry.
+    ("Mailbox poll", "mailroom.tasks.poll_mailbox", {"every_seconds": settings.MAILBOX_POLL_SECONDS}),
 ]
 
 
@@ -43,8 +45,13 @@ def install_schedule(using="default"):
             )
             schedule = {"crontab": crontab}
         else:
+            every, period = (
+                (when["every_seconds"], IntervalSchedule.SECONDS)
+                if "every_seconds" in when
+                else (when["every_minutes"], IntervalSchedule.MINUTES)
+            )
             interval, _created = IntervalSchedule.objects.using(using).get_or_create(
-                every=when["every_minutes"], period=IntervalSchedule.MINUTES
+                every=every, period=period
             )
             schedule = {"interval": interval}
         # Two processes may migrate at once (two containers starting): the loser of the race keeps

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "reporting",
     "retention",
     "social",
+    "mailroom",
     "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -256,6 +257,28 @@ CASEWORK_SUPERVISION_RESPONSE_DAYS = env_int("CASEWORK_SUPERVISION_RESPONSE_DAYS
 # Seconds the dashboard's statistics may be old before a view asks a worker to recompute them; also
 # how often at most a view looks, so a busy dashboard does not query or flood the broker.
 STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 300)
+
+# --- The office's complaint mailbox (mailroom/, docs/channels-mailbox.md) -----------------------
+# Each new message in the IMAP folder becomes a case with channel e-mail. No host: the mailbox is off.
+MAILBOX_IMAP_HOST = env_str("MAILBOX_IMAP_HOST")
+MAILBOX_IMAP_PORT = env_int("MAILBOX_IMAP_PORT", 993)
+MAILBOX_IMAP_USER = env_str("MAILBOX_IMAP_USER")
+MAILBOX_IMAP_PASSWORD = env_str("MAILBOX_IMAP_PASSWORD")
+# Implicit TLS (port 993) by default; STARTTLS upgrades a plain connection (port 143) instead.
+MAILBOX_IMAP_SSL = env_bool("MAILBOX_IMAP_SSL", True)
+MAILBOX_IMAP_STARTTLS = env_bool("MAILBOX_IMAP_STARTTLS", False)
+MAILBOX_IMAP_TIMEOUT = env_int("MAILBOX_IMAP_TIMEOUT", 30)
+MAILBOX_FOLDER = env_str("MAILBOX_FOLDER", "INBOX")
+# Where a handled message goes; empty: it stays in MAILBOX_FOLDER, flagged as read.
+MAILBOX_PROCESSED_FOLDER = env_str("MAILBOX_PROCESSED_FOLDER")
+# How often the beat polls (the entry is created with this interval; staff may re-time it later).
+MAILBOX_POLL_SECONDS = env_int("MAILBOX_POLL_SECONDS", 120)
+# Messages handled per poll, so that one poll stays short; the rest wait for the next.
+MAILBOX_BATCH_SIZE = env_int("MAILBOX_BATCH_SIZE", 50)
+# A larger message goes to the review queue instead of becoming a case.
+MAILBOX_MAX_MESSAGE_BYTES = env_int("MAILBOX_MAX_MESSAGE_BYTES", 30 * 1024 * 1024)
+# The category of a case filed from the mailbox (intake corrects it when they accept the case).
+MAILBOX_DEFAULT_CATEGORY = env_str("MAILBOX_DEFAULT_CATEGORY", "other")
 
 # --- Public disclosure reports (portal/disclosure.py) ------------------------------------------
 # Counts from 1 to this minus one are published as "<N", so a small count cannot point at a citizen.

@@ -6,6 +6,7 @@ from demo import appointments as appointments_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
+from demo import mailbox as mailbox_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             accounts = casework_demo.load_staff(root_page=home, stdout=self.stdout)
             agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
+            # Two e-mails filed as cases in the inboxes, one waiting in the mailbox's review queue.
+            mailbox_demo.load_mailbox()
             reception_demo.load()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
