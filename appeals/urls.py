@@ -21,6 +21,7 @@ urlpatterns = [
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("", include("partner_api.urls")),
     path("readyz", portal_views.readyz, name="readyz"),
 ]
 
