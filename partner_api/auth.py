@@ -101,7 +101,12 @@ class Open311KeyScheme(OpenApiAuthenticationExtension):
     name = "Open311ApiKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "query", "name": "api_key", "description": "Open311's `api_key` parameter"}
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "api_key",
+            "description": "Open311's `api_key` parameter",
+        }
 
 
 class IsPartner(BasePermission):

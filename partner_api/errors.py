@@ -48,4 +48,3 @@ def handle(exc, context):
 
 def open311_error(status_code, description):
     return Response([{"code": status_code, "description": str(description)}], status=status_code)
-

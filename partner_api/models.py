@@ -129,6 +129,9 @@ class PartnerCase(models.Model):
         verbose_name = _("case filed by a partner")
         verbose_name_plural = _("cases filed by partners")
 
+    def __str__(self):
+        return f"{self.partner} {self.case_id}"
+
 
 class PartnerSubmission(models.Model):
     """One POST with an Idempotency-Key: the unique index is what makes a retry, or two copies of
@@ -149,3 +152,6 @@ class PartnerSubmission(models.Model):
         ]
         verbose_name = _("partner submission")
         verbose_name_plural = _("partner submissions")
+
+    def __str__(self):
+        return f"{self.partner} {self.created_at:%Y-%m-%d %H:%M}"

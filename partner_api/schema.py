@@ -91,7 +91,12 @@ def _components(schema):
             for field, prop in component.get("properties", {}).items()
         ]
         rows.append(
-            {"name": name, "fields": fields, "enum": component.get("enum", []), "description": component.get("description", "")}
+            {
+                "name": name,
+                "fields": fields,
+                "enum": component.get("enum", []),
+                "description": component.get("description", ""),
+            }
         )
     return rows
 

@@ -215,7 +215,9 @@ class Open311ReceiptSerializer(serializers.Serializer):
 class Open311RequestSerializer(serializers.Serializer):
     service_request_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["open", "closed"])
-    status_notes = serializers.CharField(allow_blank=True, help_text=_("The citizen's timeline, latest entry."))
+    status_notes = serializers.CharField(
+        allow_blank=True, help_text=_("The citizen's timeline, latest entry.")
+    )
     service_name = serializers.CharField()
     service_code = serializers.CharField()
     service_notice = serializers.CharField(allow_blank=True)

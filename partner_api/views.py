@@ -53,7 +53,9 @@ def _raw_body(request):
 def _idempotency_key(request):
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ValidationError({"Idempotency-Key": [_("The idempotency key is too long (200 characters at most).")]})
+        raise ValidationError(
+            {"Idempotency-Key": [_("The idempotency key is too long (200 characters at most).")]}
+        )
     return key
 
 
@@ -170,7 +172,7 @@ class CaseList(PartnerView, generics.GenericAPIView):
         parameters=[IDEMPOTENCY_HEADER],
         responses={
             201: serializers.CaseReceiptSerializer,
-            400: OpenApiResponse(description="Field by field: {\"field\": [\"message\"]}"),
+            400: OpenApiResponse(description='Field by field: {"field": ["message"]}'),
             422: serializers.ErrorSerializer,
         },
     )
@@ -333,7 +335,9 @@ class Open311Requests(Open311View):
                 return None
             moment = parse_datetime(value.replace(" ", "+"))
             if moment is None:
-                raise ValidationError({name: [_("Give a date and time in ISO 8601 (2027-01-31T09:00:00+08:00).")]})
+                raise ValidationError(
+                    {name: [_("Give a date and time in ISO 8601 (2027-01-31T09:00:00+08:00).")]}
+                )
             return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
         end = parse("end_date") or timezone.now()
@@ -353,7 +357,9 @@ class Open311Requests(Open311View):
         fields = payload.case_fields(translation.get_language())
 
         def respond(case, code):
-            notice = _("We reply by %(date)s.") % {"date": case.reply_due.isoformat()} if case.reply_due else ""
+            notice = (
+                _("We reply by %(date)s.") % {"date": case.reply_due.isoformat()} if case.reply_due else ""
+            )
             return [
                 {
                     "service_request_id": case.reference,
