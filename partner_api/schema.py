@@ -35,6 +35,10 @@ def open311_formats(result, **kwargs):
         for method, operation in item.items():
             name = OPEN311_OPERATIONS.get((base, method), operation["operationId"])
             operation["operationId"] = f"{name}_{path.rsplit('.', 1)[1]}"
+            # The path's suffix chooses the format; a ?format= parameter changes nothing there.
+            operation["parameters"] = [
+                p for p in operation.get("parameters", []) if (p["in"], p["name"]) != ("query", "format")
+            ]
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
                 for kind in list(content):
@@ -148,7 +152,7 @@ def _operations(schema):
 
 
 def docs(request):
-    schema = generate(request)
+    schema = generate()
     return render(
         request,
         "partner_api/docs.html",

@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "partner_api.schema.open311_formats",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Open311 answers errors as a list of {code, description}, like its results.
+    "ENABLE_LIST_MECHANICS_ON_NON_2XX": True,
     "ENUM_NAME_OVERRIDES": {"CategoryEnum": "casework.models.Category"},
 }
 # Seconds a partner's callback server has to answer one status document before it is retried.

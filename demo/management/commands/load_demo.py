@@ -6,6 +6,7 @@ from demo import appointments as appointments_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
+from demo import partners as partners_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
             reception_demo.load()
+            partners_demo.load_partners()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
             # Published reports freeze their figures, so they come after the cases they count.
@@ -40,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff logins (password for all: {casework_demo.DEMO_PASSWORD}):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<12} {role}")
+        self.stdout.write(
+            f"Partner API (demo only): {partners_demo.PARTNER_NAME}, "
+            f"Authorization: Api-Key {partners_demo.DEMO_API_KEY}"
+        )
