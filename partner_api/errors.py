@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def _flatten(detail, field=""):
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
+            name = key if key not in ("non_field_errors", "detail") else ""
             yield from _flatten(value, f"{field}.{name}" if field and name else (name or field))
     elif isinstance(detail, list):
         for item in detail:
