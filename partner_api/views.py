@@ -29,11 +29,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description=str(
-        _(
-            "Any unique string (a UUID) per case. A retry with the same key and body returns the first "
-            "response and files nothing; the same key with another body is refused with 422."
-        )
+    # The schema is written in English, like its summaries.
+    description=(
+        "Any unique string (a UUID) per case. A retry with the same key and body returns the first "
+        "response and files nothing; the same key with another body is refused with 422."
     ),
 )
 MAX_IDEMPOTENCY_KEY = 200
