@@ -82,3 +82,15 @@ def test_a_reply_by_email_needs_the_citizens_email(api):
     assert answer.status_code == 400
     assert "email" in answer.json()["citizen"]
     assert Case.objects.count() == 0
+
+
+def test_malformed_requests_are_refused_with_400_never_a_server_error(api):
+    broken = api.post("/api/v1/cases/", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and "detail" in broken.json()
+    as_list = api.post("/api/v1/cases/", [1, 2], format="json")
+    assert as_list.status_code == 400
+    open311 = api.post("/open311/v2/requests.json", "{not json", content_type="application/json")
+    assert open311.status_code == 400 and open311.json()[0]["code"] == 400
+    long_key = file_case(api, key="k" * 201)
+    assert long_key.status_code == 400 and "Idempotency-Key" in long_key.json()
+    assert Case.objects.count() == 0
