@@ -13,7 +13,17 @@ class PublicLocaleMiddleware(LocaleMiddleware):
     a plain "not found".
     """
 
-    NOT_LOCALISED = ("/admin/", "/django-admin/", "/documents/", "/captcha/", "/i18n/", "/static/", "/media/")
+    NOT_LOCALISED = (
+        "/admin/",
+        "/django-admin/",
+        "/documents/",
+        "/captcha/",
+        "/i18n/",
+        "/static/",
+        "/media/",
+        "/api/",
+        "/open311/",
+    )
 
     def process_response(self, request, response):
         if request.path_info.startswith(self.NOT_LOCALISED):

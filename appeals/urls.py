@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     # Social platforms' webhooks: no language prefix, the platform calls a fixed address.
     path("social/", include((social_urls.urlpatterns, "social_webhook"))),
+    path("", include("partner_api.urls")),
     path("readyz", portal_views.readyz, name="readyz"),
 ]
 

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "social",
     "mailroom",
     "demo",
+    "partner_api",
+    "rest_framework",
+    "drf_spectacular",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -371,6 +374,34 @@ AXES_VERBOSE = False
 # A second factor (authenticator app) for everyone who signs in to the back office.
 STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", True)
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+# --- The partner API (partner_api): Open311 GeoReport v2 and the project's own JSON API -----------
+# Each view names its own authentication, permissions and throttle; only the schema class is global.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Public appeals: API for partner systems",
+    "DESCRIPTION": (
+        "File cases for citizens and follow them: Open311 GeoReport v2 under /open311/v2/ and the "
+        "office's own JSON API under /api/v1/. Authenticate with `Authorization: Api-Key <key>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["partner_api.schema.only_partner_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partner_api.schema.open311_formats",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Open311 answers errors as a list of {code, description}, like its results.
+    "ENABLE_LIST_MECHANICS_ON_NON_2XX": True,
+    "ENUM_NAME_OVERRIDES": {"CategoryEnum": "casework.models.Category"},
+}
+# Seconds a partner's callback server has to answer one status document before it is retried.
+PARTNER_CALLBACK_TIMEOUT = env_float("PARTNER_CALLBACK_TIMEOUT", 10.0)
 
 # --- Content-Security-Policy (django-csp); the admin gets its own, looser one in appeals.security --
 CONTENT_SECURITY_POLICY = {

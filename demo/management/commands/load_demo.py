@@ -7,6 +7,7 @@ from demo import assessment as assessment_demo
 from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
 from demo import mailbox as mailbox_demo
+from demo import partners as partners_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
 from demo import site as portal_demo
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             # Two e-mails filed as cases in the inboxes, one waiting in the mailbox's review queue.
             mailbox_demo.load_mailbox()
             reception_demo.load()
+            partners_demo.load_partners()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
             social_demo.load_social()
@@ -45,3 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff logins (password for all: {casework_demo.DEMO_PASSWORD}):")
         for username, role in accounts:
             self.stdout.write(f"  {username:<12} {role}")
+        self.stdout.write(
+            f"Partner API (demo only): {partners_demo.PARTNER_NAME}, "
+            f"Authorization: Api-Key {partners_demo.DEMO_API_KEY}"
+        )
