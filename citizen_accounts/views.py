@@ -11,7 +11,6 @@ from django.contrib.auth import logout
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal import appeals

@@ -24,4 +24,4 @@ def code_in_last_mail():
 
 
 def code_in_last_sms():
-    return re.search(r"(\d{6})", sms.SENT[-1][1])[1]
+    return re.search(r"([A-Z0-9]{4,}(?:-[A-Z0-9]{4,})*)", sms.SENT[-1][1])[1]
