@@ -6,8 +6,10 @@ page's own check of the code (portal.appeals.open_with_code), so wrong codes cou
 captcha and pause: an account is no way around the tracking page's protection against guessing.
 """
 
-import logging
+import secrets
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,8 +17,6 @@ from casework import citizen_vocabulary
 from casework.models import Case
 
 from .models import CaseLink, CitizenAccount, case_hash
-
-logger = logging.getLogger(__name__)
 
 
 def account_of(user):
@@ -35,11 +35,6 @@ def is_citizen(user):
 
 def new_citizen(email, password, phone="", phone_verified=False):
     """A citizen account whose e-mail address is already verified (the demo's, the tests')."""
-    import secrets
-
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.create_user(
         username=f"citizen-{secrets.token_hex(8)}", email=email, password=password
     )
@@ -109,8 +104,6 @@ def delete_account(user):
 def export(account):
     """The citizen's own data, as the JSON download gives it (no staff names, no internal notes)."""
     user = account.user
-    from allauth.account.models import EmailAddress
-
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
