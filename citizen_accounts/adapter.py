@@ -85,3 +85,8 @@ class CitizenAccountAdapter(DefaultAccountAdapter):
         except Exception as error:  # noqa: BLE001 - the citizen can ask for the code again
             # Neither the number nor the text: the text holds the code.
             logger.warning("verification code SMS not sent: %s", outbox.describe_error(error))
+
+
+def user_display(user):
+    """ACCOUNT_USER_DISPLAY: how allauth's messages name the citizen (the username is random)."""
+    return user.email or gettext("your account")

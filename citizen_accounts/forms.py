@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +17,12 @@ class DeleteAccountForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm that you want to delete your account.")},
     )
+
+
+class CitizenLoginForm(LoginForm):
+    """allauth's sign-in form, its first field labelled by what to type in it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail address or phone number")
+        self.fields["login"].help_text = _("A phone number with its country code, such as +886912345678.")

@@ -373,8 +373,11 @@ CONTENT_SECURITY_POLICY = {
 # Optional for citizens: filing and tracking with reference and access code work without one.
 ACCOUNT_ADAPTER = "citizen_accounts.adapter.CitizenAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_FORMS = {"login": "citizen_accounts.forms.CitizenLoginForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# The username is random (never typed nor shown); messages name the citizen by e-mail address.
+ACCOUNT_USER_DISPLAY = "citizen_accounts.adapter.user_display"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Codes typed on the site rather than links: they work in any mail reader and need no script.
