@@ -411,4 +411,5 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/ip",
 }
 LOGIN_REDIRECT_URL = "citizen_my_appeals"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# The sign-in page shows allauth's "You have signed out." (the portal's cached pages show no messages).
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

@@ -458,3 +458,11 @@ def test_axes_keeps_locking_the_staff_sign_in_but_not_citizens(client, settings)
         client.post(LOGIN, {"login": "citizen@example.org", "password": "wrong-password-123"})
     response = client.post(LOGIN, {"login": "citizen@example.org", "password": CITIZEN_PASSWORD})
     assert response.status_code == 302
+
+
+def test_signing_out_leads_to_the_sign_in_page_which_says_so(client):
+    signed_in(client, citizen())
+    response = client.post("/zh-hant/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
+    assert 'class="govuk-notification-banner' in client.get(LOGIN).content.decode()
