@@ -37,6 +37,9 @@ if settings.DEBUG:
 # to the visitor's language (Accept-Language), or to zh-Hant when nothing matches.
 urlpatterns += i18n_patterns(
     path("search/", search_views.page_search, name="page_search"),
+    # Citizen accounts: the account's own pages first, then allauth's sign-up and sign-in.
+    path("accounts/", include("citizen_accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path(
         "questionnaire/<str:token>/",
         reception_public_views.questionnaire_view,

@@ -246,7 +246,16 @@ def earlier_receipt(token_hash):
     return _receipt(case, submission.access_code, not case.citizen_name)
 
 
-def file_appeal(form, language, token_hash):
+# Apps told of each online filing, inside its transaction, as hook(case, user): a citizen account
+# links the case to the citizen signed in when it was filed. Registered from AppConfig.ready().
+_FILING_HOOKS = []
+
+
+def register_filing_hook(hook):
+    _FILING_HOOKS.append(hook)
+
+
+def file_appeal(form, language, token_hash, user=None):
     """File the form once: (receipt, created). A second filing with the same token files nothing.
 
     Attachments are written to storage first and the transaction only inserts rows, so it stays
@@ -270,6 +279,8 @@ def file_appeal(form, language, token_hash):
                 for upload in uploads:
                     attach_stored(case, upload, None)
                 OnlineSubmission.objects.create(token_hash=token_hash, case=case, access_code=code)
+                for hook in _FILING_HOOKS:
+                    hook(case, user)
     except IntegrityError:
         # The same form, sent twice at once: the other request filed it (and holds its receipt).
         receipt = earlier_receipt(token_hash)
@@ -299,7 +310,7 @@ def appeal_form_view(request, page):
             if receipt is None and form.cleaned_data["website"]:
                 receipt = {"discarded": True}
             if receipt is None:
-                receipt, _created = file_appeal(form, translation.get_language(), token_hash)
+                receipt, _created = file_appeal(form, translation.get_language(), token_hash, request.user)
             request.session[RECEIPT_KEY] = receipt
             return redirect(page.url + "receipt/")
         # The corrected form keeps its token (still unused); an expired one is replaced.
@@ -461,26 +472,33 @@ def _lookup(request, page):
             captcha_form = TrackingCaptchaForm(request.POST)
             if not captcha_form.is_valid():
                 return _render_tracking(request, page, tracking_form=form, captcha_form=captcha_form)
-        if _is_paused(reference):
-            form.add_error(
-                None,
-                _(
-                    "Online tracking of this case is paused for a while after too many wrong access "
-                    "codes. Please try again later, or call us: our staff can help you at once."
-                ),
-            )
-            return _render_tracking(request, page, tracking_form=form)
-        case = find_case(reference, form.cleaned_data["access_code"])
+        case, problem = open_with_code(request, reference, form.cleaned_data["access_code"])
         if case is not None:
             request.session.cycle_key()
             request.session[TRACKED_KEY] = case.pk
             request.session[TRACKED_CODE_KEY] = code_fingerprint(case)
             return redirect(page.url)
-        _record_failure(request, reference)
-        form.add_error(
-            None, _("We found no case with this reference and access code. Check both and try again.")
-        )
+        form.add_error(None, problem)
     return _render_tracking(request, page, tracking_form=form)
+
+
+def open_with_code(request, reference, access_code):
+    """(case, None) when the reference and code match, else (None, what to tell the citizen).
+
+    Every way of opening a case with its code (tracking, adding it to a citizen account) goes
+    through here, so wrong codes count toward the same captcha and pause wherever they are typed.
+    The captcha itself is the caller's form's (captcha_needed says when).
+    """
+    if _is_paused(reference):
+        return None, _(
+            "Online tracking of this case is paused for a while after too many wrong access "
+            "codes. Please try again later, or call us: our staff can help you at once."
+        )
+    case = find_case(reference, access_code)
+    if case is not None:
+        return case, None
+    _record_failure(request, reference)
+    return None, _("We found no case with this reference and access code. Check both and try again.")
 
 
 def code_fingerprint(case):
@@ -519,17 +537,22 @@ def tracking_view(request, page):
             request.session.pop(TRACKED_KEY, None)
             request.session.pop(TRACKED_CODE_KEY, None)
             return redirect(page.url)
-        if case is not None and action == "information":
-            return _add_information(request, page, case)
-        if case is not None and action == "satisfaction":
-            return _rate(request, page, case)
-        if case is not None and action == "withdraw":
-            return _withdraw(request, page, case)
+        if case is not None and action in CITIZEN_STEPS:
+            return take_citizen_step(
+                request, case, page.url, lambda **forms_: _render_tracking(request, page, case=case, **forms_)
+            )
         return redirect(page.url)
     return _render_tracking(request, page, case=case)
 
 
-def _add_information(request, page, case):
+def take_citizen_step(request, case, done_url, render_case):
+    """The citizen's step named by the POST's "action" on a case already opened: answer a request
+    for information, rate the reply or withdraw. On success it redirects to done_url (which shows
+    the message); a form with errors comes back through render_case(**forms)."""
+    return CITIZEN_STEPS[request.POST.get("action")](request, case, done_url, render_case)
+
+
+def _add_information(request, case, done_url, render_case):
     form = InformationForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -542,11 +565,11 @@ def _add_information(request, page, case):
             form.add_error(None, refusal.message)
         else:
             request.session["tracking_message"] = "information"
-            return redirect(page.url)
-    return _render_tracking(request, page, case=case, information_form=form)
+            return redirect(done_url)
+    return render_case(information_form=form)
 
 
-def _rate(request, page, case):
+def _rate(request, case, done_url, render_case):
     form = SatisfactionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -558,11 +581,11 @@ def _rate(request, page, case):
             form.add_error(None, refusal.message)
         else:
             request.session["tracking_message"] = "reopen" if data["reopen"] else "rated"
-            return redirect(page.url)
-    return _render_tracking(request, page, case=case, satisfaction_form=form)
+            return redirect(done_url)
+    return render_case(satisfaction_form=form)
 
 
-def _withdraw(request, page, case):
+def _withdraw(request, case, done_url, render_case):
     form = WithdrawalForm(request.POST)
     if form.is_valid():
         try:
@@ -571,8 +594,11 @@ def _withdraw(request, page, case):
             form.add_error(None, refusal.message)
         else:
             request.session["tracking_message"] = "withdrawn"
-            return redirect(page.url)
-    return _render_tracking(request, page, case=case, withdrawal_form=form)
+            return redirect(done_url)
+    return render_case(withdrawal_form=form)
+
+
+CITIZEN_STEPS = {"information": _add_information, "satisfaction": _rate, "withdraw": _withdraw}
 
 
 def own_attachments(case):
@@ -606,10 +632,8 @@ MESSAGES = {
 
 def _render_tracking(request, page, case=None, **forms_):
     context = {"page": page, "self": page, "case": case}
-    # Popped only when there is one: popping from an empty session would still save a session row.
-    if "tracking_message" in request.session:
-        context["message"] = MESSAGES.get(request.session.pop("tracking_message"))
     if case is None:
+        context.update(_step_message(request))
         # A link in the citizen's messages fills in the reference (never the code).
         context["tracking_form"] = forms_.get("tracking_form") or TrackingForm(
             initial={"reference": normalise_reference(request.GET.get("reference"))}
@@ -618,23 +642,38 @@ def _render_tracking(request, page, case=None, **forms_):
             TrackingCaptchaForm() if captcha_needed(request) else None
         )
     else:
-        # Only what the citizen may see: public events of the kinds meant for them, in their words,
-        # never who on the staff wrote them.
-        context["events"] = citizen_vocabulary.timeline(case)
-        context["replies"] = [e for e in context["events"] if e["is_reply"]]
-        context["suggestion"] = citizen_vocabulary.suggestion_feedback(case)
-        context["rectification"] = citizen_vocabulary.rectification(case)
-        if case.status == Status.AWAITING_INFORMATION:
-            context["information_form"] = forms_.get("information_form") or InformationForm()
-            request_event = case.events.filter(is_public=True, kind=Event.Kind.INFORMATION_REQUESTED).last()
-            context["information_request"] = request_event.text if request_event else ""
-        if case.status == Status.REPLIED:
-            context["satisfaction_form"] = forms_.get("satisfaction_form") or SatisfactionForm()
-        context["attachments"] = own_attachments(case)
-        if workflow.can(None, case, "withdraw"):
-            context["withdrawal_form"] = forms_.get("withdrawal_form") or WithdrawalForm()
+        context.update(case_context(request, case, page.url, **forms_))
     context["new_code_url"] = page.url + "new-code/"
     return no_store(render(request, "portal/tracking_page.html", context))
+
+
+def _step_message(request):
+    # Popped only when there is one: popping from an empty session would still save a session row.
+    if "tracking_message" in request.session:
+        return {"message": MESSAGES.get(request.session.pop("tracking_message"))}
+    return {}
+
+
+def case_context(request, case, case_url, **forms_):
+    """What portal/includes/tracked_case.html shows of an opened case, with the forms of the steps
+    the citizen may take now; the forms post to case_url, files are under case_url + "files/"."""
+    context = {"case": case, "case_url": case_url, **_step_message(request)}
+    # Only what the citizen may see: public events of the kinds meant for them, in their words,
+    # never who on the staff wrote them.
+    context["events"] = citizen_vocabulary.timeline(case)
+    context["replies"] = [e for e in context["events"] if e["is_reply"]]
+    context["suggestion"] = citizen_vocabulary.suggestion_feedback(case)
+    context["rectification"] = citizen_vocabulary.rectification(case)
+    if case.status == Status.AWAITING_INFORMATION:
+        context["information_form"] = forms_.get("information_form") or InformationForm()
+        request_event = case.events.filter(is_public=True, kind=Event.Kind.INFORMATION_REQUESTED).last()
+        context["information_request"] = request_event.text if request_event else ""
+    if case.status == Status.REPLIED:
+        context["satisfaction_form"] = forms_.get("satisfaction_form") or SatisfactionForm()
+    context["attachments"] = own_attachments(case)
+    if workflow.can(None, case, "withdraw"):
+        context["withdrawal_form"] = forms_.get("withdrawal_form") or WithdrawalForm()
+    return context
 
 
 # --- A new access code -------------------------------------------------------------------------

@@ -53,6 +53,9 @@ def _has_personal_data():
     condition |= Exists(
         OutboxMessage.objects.filter(case=OuterRef("pk")).exclude(Q(address="") & Q(last_error=""))
     )
+    others = erasure.cases_with_other_data()
+    if others:
+        condition |= Q(pk__in=others)
     return condition
 
 

@@ -102,3 +102,15 @@ def _tiny_png():
 
 # A real, decodable image: attachments are re-encoded to drop their metadata.
 PNG = _tiny_png()
+
+
+# --- Citizen accounts ----------------------------------------------------------------------------
+
+CITIZEN_PASSWORD = "a-citizen-password-2026"
+
+
+def citizen(email="citizen@example.org", password=CITIZEN_PASSWORD, **kwargs):
+    """A citizen with a verified e-mail address (returns the CitizenAccount; .user is the user)."""
+    from citizen_accounts.links import new_citizen
+
+    return new_citizen(email, password, **kwargs)

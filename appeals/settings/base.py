@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "partner_api",
     "rest_framework",
     "drf_spectacular",
+    "citizen_accounts",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "allauth",
+    "allauth.account",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,12 +78,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "citizen_accounts.middleware.CitizensStayOutOfTheBackOffice",
     "appeals.security.StaffSessionLifetimeMiddleware",
     "appeals.security.PermissionDeniedLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "appeals.security.StaffTwoFactorMiddleware",
     "portal.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "appeals.security.ContentSecurityPolicyMiddleware",
@@ -357,8 +362,13 @@ X_FRAME_OPTIONS = "DENY"
 # --- Staff accounts ----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username/address before the password is checked.
+    # It watches the staff sign-in only (AXES_WHITELIST_CALLABLE); citizens' sign-ins have allauth's
+    # own limits (ACCOUNT_RATE_LIMITS).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Staff sign in by username; this backend refuses citizens' accounts.
+    "citizen_accounts.backends.StaffBackend",
+    # Citizens sign in by e-mail or phone; this backend refuses staff accounts and back-office paths.
+    "citizen_accounts.backends.CitizenBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -370,6 +380,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "appeals.security.lockout_response"
+AXES_WHITELIST_CALLABLE = "citizen_accounts.backends.not_a_staff_sign_in"
 AXES_VERBOSE = False
 # A second factor (authenticator app) for everyone who signs in to the back office.
 STAFF_TWO_FACTOR_REQUIRED = env_bool("STAFF_TWO_FACTOR_REQUIRED", True)
@@ -418,3 +429,48 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- Citizen accounts (django-allauth; citizen_accounts, docs/channels-accounts.md) --------------
+# Optional for citizens: filing and tracking with reference and access code work without one.
+ACCOUNT_ADAPTER = "citizen_accounts.adapter.CitizenAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+ACCOUNT_FORMS = {"login": "citizen_accounts.forms.CitizenLoginForm"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# The username is random (never typed nor shown); messages name the citizen by e-mail address.
+ACCOUNT_USER_DISPLAY = "citizen_accounts.adapter.user_display"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Codes typed on the site rather than links: they work in any mail reader and need no script.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# Never say whether an e-mail address or phone number has an account.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Citizens' sessions end with the browser and after SESSION_COOKIE_AGE idle seconds, like staff's.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_BASE_URL.startswith("https") else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = env_str("ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+# allauth's rate limits (per client address "ip", per e-mail/phone "key", per account "user"), kept
+# in the cache; see allauth's ACCOUNT_RATE_LIMITS for the actions. Each may be set from the
+# environment in allauth's notation, e.g. CITIZEN_LOGIN_FAILED_LIMIT="10/m/ip,5/5m/key".
+ACCOUNT_RATE_LIMITS = {
+    "login": env_str("CITIZEN_LOGIN_LIMIT", "30/m/ip"),
+    "login_failed": env_str("CITIZEN_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
+    "signup": env_str("CITIZEN_SIGNUP_LIMIT", "20/m/ip"),
+    "request_login_code": env_str("CITIZEN_LOGIN_CODE_LIMIT", "20/m/ip,3/m/key"),
+    "confirm_email": env_str("CITIZEN_CONFIRM_EMAIL_LIMIT", "1/10s/key"),
+    "verify_phone": env_str("CITIZEN_VERIFY_PHONE_LIMIT", "1/30s/key,10/h/ip"),
+    "reset_password": env_str("CITIZEN_RESET_PASSWORD_LIMIT", "20/m/ip,5/m/key"),
+    "reset_password_from_key": env_str("CITIZEN_RESET_PASSWORD_FROM_KEY_LIMIT", "20/m/ip"),
+    "change_password": "5/m/user",
+    "change_phone": "1/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/ip",
+}
+LOGIN_REDIRECT_URL = "citizen_my_appeals"
+# The sign-in page shows allauth's "You have signed out." (the portal's cached pages show no messages).
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

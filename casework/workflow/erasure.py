@@ -25,6 +25,24 @@ VISIT_FIELDS = [
 ]
 
 
+# Personal data about a case that other apps keep in their own tables (a citizen account's link
+# to the case): each registers cases_holding() -> ids of the cases it holds data about, and
+# erase(case) -> names of what it erased, run inside the case's erasure.
+_CASE_DATA = []
+
+
+def register_case_data(cases_holding, erase):
+    _CASE_DATA.append((cases_holding, erase))
+
+
+def cases_with_other_data():
+    """Ids of the cases that other apps hold personal data about."""
+    ids = set()
+    for cases_holding, _erase in _CASE_DATA:
+        ids.update(cases_holding())
+    return ids
+
+
 def _erase_visit(visit):
     """Blank the visit's personal fields; returns the names of those that held something."""
     erased = [name for name in VISIT_FIELDS if getattr(visit, name)]
@@ -67,6 +85,9 @@ def erase_case(case, run_id, retention_days, now=None):
             erased.append(f"message addresses ({sent_to})")
         if errors:
             erased.append(f"message errors ({errors})")
+
+        for _holding, erase in _CASE_DATA:
+            erased += erase(case)
 
         if not erased:
             return None

@@ -5,6 +5,7 @@ from demo import agreements as agreements_demo
 from demo import appointments as appointments_demo
 from demo import assessment as assessment_demo
 from demo import cases as casework_demo
+from demo import citizen_accounts as citizen_demo
 from demo import disclosure as disclosure_demo
 from demo import mailbox as mailbox_demo
 from demo import partners as partners_demo
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             # Scorecards compute their scores from the cases, so they come after them too.
             assessment_demo.load_assessment()
             inspections_demo.load_external_supervision(home)
+            citizen_email = citizen_demo.load_citizen()
             statistics.rebuild_all()
             # The synthetic cases were saved in bulk: their search entries are written here.
             case_search.index_missing()
@@ -50,4 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Partner API (demo only): {partners_demo.PARTNER_NAME}, "
             f"Authorization: Api-Key {partners_demo.DEMO_API_KEY}"
+        )
+        self.stdout.write(
+            f"Citizen account (sign in at /accounts/login/, two cases in My appeals): "
+            f"{citizen_email} / {casework_demo.DEMO_PASSWORD}"
         )
