@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import citizen_vocabulary, crypto, effects, workflow
 from casework.attachments import attach_stored, uploads_kept_only_on_commit, validate_upload, without_metadata
-from notifications.sms import sms_disabled
-
 from casework.models import (
     Case,
     Category,
@@ -38,6 +36,7 @@ from casework.models import (
     new_access_code,
     normalise_access_code,
 )
+from notifications.sms import sms_disabled
 
 from . import ratelimit
 from .captcha import PortalCaptchaField, unchecked, wants_new_picture
@@ -63,7 +62,9 @@ REPLY_CHANNELS = [
 ]
 # When the office sends no text messages (SMS_DISABLED) the telephone means a call from the office.
 REPLY_CHANNELS_WITHOUT_SMS = [
-    (Channel.HOTLINE, _("By telephone (the office calls you)")) if value == Channel.HOTLINE else (value, label)
+    (Channel.HOTLINE, _("By telephone (the office calls you)"))
+    if value == Channel.HOTLINE
+    else (value, label)
     for value, label in REPLY_CHANNELS
 ]
 
