@@ -85,7 +85,13 @@ def test_what_is_no_phone_number_fails_permanently_without_asking_the_gateway(tw
 
 
 @pytest.mark.parametrize(
-    "fixture", ["twilio_error_21211.json", "twilio_error_21610.json", "twilio_error_21408.json", "twilio_error_21614.json"]
+    "fixture",
+    [
+        "twilio_error_21211.json",
+        "twilio_error_21610.json",
+        "twilio_error_21408.json",
+        "twilio_error_21614.json",
+    ],
 )
 def test_refusals_no_retry_changes_are_permanent(twilio, fixture):
     answer = recorded(fixture)
@@ -96,7 +102,9 @@ def test_refusals_no_retry_changes_are_permanent(twilio, fixture):
     assert "912345678" not in str(refused.value)
 
 
-@pytest.mark.parametrize("fixture", ["twilio_error_20429.json", "twilio_error_20500.json", "twilio_error_20003.json"])
+@pytest.mark.parametrize(
+    "fixture", ["twilio_error_20429.json", "twilio_error_20500.json", "twilio_error_20003.json"]
+)
 def test_rate_limits_server_errors_and_credentials_are_retried(twilio, fixture):
     answer = recorded(fixture)
     twilio.post(URL, json=answer, status=answer["status"])
