@@ -138,3 +138,16 @@ def test_the_case_page_lists_each_reply_with_its_channel_and_times(client, intak
     assert letter.message.sent_at.astimezone().strftime("%Y-%m-%d") in section
     assert case.reference in section  # the subject names the case
     assert "重慶南路" not in section and "王小明" not in page[page.index('id="replies"') :]
+
+
+def test_the_demo_has_a_reply_by_letter_waiting_in_the_post_room(db):
+    from demo import replies as replies_demo
+
+    roles.ensure_role_groups()
+    staff(roles.INTAKE_OFFICER, username="intake")
+    replies_demo.load_letters()
+    replies_demo.load_letters()
+    # The acknowledgement of receipt and the acceptance, once however often the demo is loaded.
+    queued = list(Letter.objects.all())
+    assert len(queued) == 2 and {letter.state for letter in queued} == {Letter.State.QUEUED}
+    assert {letter.message.case.channel for letter in queued} == {Channel.LETTER}

@@ -8,6 +8,7 @@ from demo import cases as casework_demo
 from demo import disclosure as disclosure_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
+from demo import replies as replies_demo
 from demo import site as portal_demo
 from reporting import statistics
 from search import cases as case_search
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             agreements_demo.load_agreements([username for username, _role in accounts])
             casework_demo.load_casework(stdout=self.stdout)
             reception_demo.load()
+            # A reply by letter waiting in the post room.
+            replies_demo.load_letters()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
             # Published reports freeze their figures, so they come after the cases they count.
