@@ -45,4 +45,5 @@ def test_intake_prints_a_queued_letter_and_marks_it_posted(
     replies = page.locator("#replies").inner_text()
     assert "已寄出" in replies or "posted" in replies
     assert_accessible(page)
-    save_screenshot(page, artifacts_dir / "case-replies-1280.png", full_page=True)
+    page.locator("#replies").scroll_into_view_if_needed()
+    save_screenshot(page, artifacts_dir / "case-replies-1280.png")
