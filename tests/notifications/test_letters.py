@@ -3,6 +3,7 @@ in the post room, which prints it with the office's letterhead and marks it post
 lists every reply with its channel and times."""
 
 import re
+import uuid
 import zlib
 
 import pytest
@@ -151,3 +152,14 @@ def test_the_demo_has_a_reply_by_letter_waiting_in_the_post_room(db):
     queued = list(Letter.objects.all())
     assert len(queued) == 2 and {letter.state for letter in queued} == {Letter.State.QUEUED}
     assert {letter.message.case.channel for letter in queued} == {Channel.LETTER}
+
+
+def test_the_retention_erasure_blanks_the_letters_envelope(intake):
+    from casework.workflow.erasure import erase_case
+
+    case = replied_by_letter(intake)
+    record = erase_case(case, run_id=uuid.uuid4(), retention_days=1)
+    letter = Letter.objects.get(message__case=case)
+    assert letter.recipient_name == "" and letter.postal_address == ""
+    assert "letter addresses (1)" in record.fields
+    assert erase_case(case, run_id=uuid.uuid4(), retention_days=1) is None
