@@ -163,3 +163,15 @@ def test_the_retention_erasure_blanks_the_letters_envelope(intake):
     assert letter.recipient_name == "" and letter.postal_address == ""
     assert "letter addresses (1)" in record.fields
     assert erase_case(case, run_id=uuid.uuid4(), retention_days=1) is None
+
+
+def test_the_notification_log_shows_the_letter_posted_and_masks_its_address(client, intake):
+    case = replied_by_letter(intake)
+    letter = Letter.objects.get(message__case=case)
+    letters.mark_posted([letter], intake)
+    client.force_login(intake)
+    page = client.get(reverse("ledger:case_notifications", args=[case.pk])).content.decode()
+    assert "已寄出" in page and "紙本信函" in page
+    inspect = client.get(reverse("ledger:outbox_message", args=[letter.message.pk])).content.decode()
+    assert "臺北市中*" in inspect or "臺北市中" in inspect
+    assert "重慶南路" not in inspect
