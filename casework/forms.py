@@ -707,6 +707,20 @@ class CaseRegistrationForm(CitizenFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = translation.get_language()
+        # The citizen's updates go by e-mail, else by text message to their phone, unless the office
+        # sends none (SMS_DISABLED): then a phone means a call, and no text is promised.
+        if getattr(settings, "SMS_DISABLED", False):
+            self.fields["reply_channel"].choices = [
+                (value, _("Telephone call") if value == Channel.HOTLINE else label)
+                for value, label in self.fields["reply_channel"].choices
+            ]
+            self.fields["reply_channel"].help_text = _(
+                "Updates go to the citizen's e-mail; this office sends no text messages."
+            )
+        else:
+            self.fields["reply_channel"].help_text = _(
+                "Updates go to the citizen's e-mail, else by text message (SMS) to their phone."
+            )
 
     def clean_citizen_phone(self):
         return clean_phone_number(self.cleaned_data["citizen_phone"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from notifications import replies
 from reception import agreements, registers
 
 from . import access, roles, workflow
@@ -139,6 +140,7 @@ def _case_context(request, case, bound=None, reissue_form=None):
         "supervision_notices": case.supervision_notices.select_related("issued_by", "answered_by"),
         "co_handlings": case.co_handlings.select_related("department", "answered_by", "released_by"),
         "failed_notifications": case.outbox_messages.filter(status="failed").count(),
+        "replies": replies.reply_ledger(case),
         "reissue_form": (
             reissue_form or ReissueAccessCodeForm(case=case)
             if access.has_role(request.user, *workflow.REISSUERS)

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from casework import effects
 
-        from . import tasks
+        from . import letters, tasks
 
         effects.subscribe("notifications", tasks.outbox_consumer)
+        letters.register()

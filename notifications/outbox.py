@@ -16,12 +16,15 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from casework import citizen_vocabulary, crypto, effects
 from casework.models import Case, Event, OutboxMessage
 from portal.links import tracking_url
+
+from . import sms
+from .failures import PermanentFailure
+from .sms import LoggingSMSBackend  # noqa: F401 - the setting's former default path still works
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +79,16 @@ def register_reply_route(case_channel, route):
 
 def citizen_contact(case):
     """(channel, address) the citizen is told through: the way the case came in where its app
-    registered a route, else e-mail, else SMS to their phone."""
+    registered a route, else e-mail, else SMS to their phone unless the office sends no SMS."""
     route = REPLY_ROUTES.get(case.reply_channel) or REPLY_ROUTES.get(case.channel)
     contact = route(case) if route else None
     if contact:
         return contact
     if case.citizen_email:
         return OutboxMessage.Channel.EMAIL, case.citizen_email
+    if sms.sms_disabled():
+        # No address: queue() writes nothing, and the citizen follows the case on the portal.
+        return OutboxMessage.Channel.EMAIL, ""
     return OutboxMessage.Channel.SMS, case.citizen_phone
 
 
@@ -315,24 +321,8 @@ def describe_error(error):
     return f"{type(error).__name__}: {redact(str(error))}"[:1000]
 
 
-class LoggingSMSBackend:
-    """The default SMS backend: notes in the log that a message went (plug a real gateway in by setting).
-
-    The text is not logged: it can carry a new access code or what the citizen wrote, and logs are
-    kept longer and read by more people than the case itself.
-    """
-
-    def send(self, number, text):
-        log.info("SMS to %s (%d characters)", number[-4:].rjust(len(number), "*"), len(text))
-
-
 def sms_backend():
-    return import_string(settings.CASEWORK_SMS_BACKEND)()
-
-
-class PermanentFailure(Exception):
-    """A transport's refusal that no retry will change (an unknown number, a revoked callback):
-    the message fails at once instead of being retried."""
+    return sms.backend()
 
 
 # outbox channel -> send(message, subject, body); apps register theirs from ready().
@@ -348,6 +338,9 @@ def _send_email(message, subject, body):
 
 
 def _send_sms(message, subject, body):
+    if sms.sms_disabled():
+        # Nothing would leave the building: the message fails where staff see it, not in a log.
+        raise PermanentFailure("SMS is disabled in this office (SMS_DISABLED)")
     sms_backend().send(message.address, f"{subject}\n{body}")
 
 

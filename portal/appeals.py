@@ -36,6 +36,7 @@ from casework.models import (
     new_access_code,
     normalise_access_code,
 )
+from notifications.sms import sms_disabled
 
 from . import ratelimit
 from .captcha import PortalCaptchaField, unchecked, wants_new_picture
@@ -56,9 +57,20 @@ NEW_CODE_KEY = "new_code_requested"
 REPLY_CHANNELS = [
     (Channel.WEB, _("On this portal (track your case)")),
     (Channel.EMAIL, _("By e-mail")),
-    (Channel.HOTLINE, _("By telephone")),
+    (Channel.HOTLINE, _("By telephone or text message (SMS)")),
     (Channel.LETTER, _("By letter to my address")),
 ]
+# When the office sends no text messages (SMS_DISABLED) the telephone means a call from the office.
+REPLY_CHANNELS_WITHOUT_SMS = [
+    (Channel.HOTLINE, _("By telephone (the office calls you)"))
+    if value == Channel.HOTLINE
+    else (value, label)
+    for value, label in REPLY_CHANNELS
+]
+
+
+def reply_channel_choices():
+    return REPLY_CHANNELS_WITHOUT_SMS if sms_disabled() else REPLY_CHANNELS
 
 
 def no_store(response):
@@ -162,6 +174,10 @@ class AppealForm(forms.Form):
     # Invisible to people; bots fill every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_channel"].choices = reply_channel_choices()
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

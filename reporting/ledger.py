@@ -46,6 +46,7 @@ from casework.models import (
     StageLimits,
     SupervisionNotice,
 )
+from notifications import replies
 from reception import agreements
 
 # Rows a back-office listing shows on one screen, as the case list does. More make the page slow
@@ -419,13 +420,24 @@ def recipient(message):
 
 
 def masked_address(message):
-    if message.channel == OutboxMessage.Channel.SMS:
-        return access.mask_phone(message.address)
-    return access.mask_email(message.address)
+    return replies.masked_address(message)
 
 
 def _visible_messages(user):
-    return OutboxMessage.objects.filter(case__in=access.cases_visible_to(user)).select_related("case", "user")
+    return OutboxMessage.objects.filter(case__in=access.cases_visible_to(user)).select_related(
+        "case", "user", "letter"
+    )
+
+
+def delivery(message):
+    """How far the message went: sent (for a letter: handed to the post room), and posted."""
+    sent = format_html("{} {}", message.get_status_display(), local_time(message.sent_at))
+    letter = getattr(message, "letter", None)
+    if letter is not None and letter.posted_at:
+        return format_html("{} · {} {}", sent, letter.get_state_display(), local_time(letter.posted_at))
+    if letter is not None:
+        return format_html("{} · {}", sent, letter.get_state_display())
+    return sent
 
 
 class OutboxView(BackOfficeIndexView):
@@ -469,13 +481,7 @@ class OutboxView(BackOfficeIndexView):
             column("template", _("Message")),
             column("recipient", _("Recipient"), recipient),
             column("channel", _("Channel"), "get_channel_display"),
-            column(
-                "status",
-                _("Status"),
-                lambda message: format_html(
-                    "{} {}", message.get_status_display(), local_time(message.sent_at)
-                ),
-            ),
+            column("status", _("Status"), delivery),
             column("attempts", _("Attempts")),
             column("last_error", _("Last error"), empty=""),
         ]
@@ -501,7 +507,7 @@ class OutboxMessageInspectView(BackOfficeInspectView):
             (_("Status"), message.get_status_display()),
             (_("Attempts"), message.attempts),
             (_("Next attempt"), local_time(message.next_attempt_at)),
-            (_("Sent"), local_time(message.sent_at)),
+            (_("Sent"), delivery(message)),
             (_("Last error"), message.last_error),
         ]
 

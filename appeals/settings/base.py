@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.language",
+                "portal.context_processors.text_messages",
             ],
         },
     },
@@ -250,9 +251,20 @@ CASE_REFERENCE_PREFIX = env_str("CASE_REFERENCE_PREFIX", "MY")
 HOLIDAY_REGION = env_str("HOLIDAY_REGION", "TW")
 
 # --- Casework ----------------------------------------------------------------------------------
-# Dotted path of the class that sends text messages (an instance with send(number, text)). The default
-# only logs them, so nothing leaves the building until an operator plugs in the office's SMS gateway.
-CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "notifications.outbox.LoggingSMSBackend")
+# Dotted path of the class that sends text messages (notifications/sms.py, docs/channels-replies.md).
+# The default only logs them, so nothing leaves the building until an operator plugs in the office's
+# gateway, e.g. notifications.sms.TwilioSMSBackend; production refuses it unless SMS_DISABLED.
+CASEWORK_SMS_BACKEND = env_str("CASEWORK_SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
+# The office sends no text messages: citizens are not offered them, and SMS in the outbox fail.
+SMS_DISABLED = env_bool("SMS_DISABLED", False)
+# Region of numbers typed without their country code ("0912 345 678" -> +886912345678).
+SMS_DEFAULT_REGION = env_str("SMS_DEFAULT_REGION", "TW")
+SMS_TIMEOUT_SECONDS = env_float("SMS_TIMEOUT_SECONDS", 10.0)
+SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID")
+SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN")
+# The sender: a Twilio number in E.164, or a messaging service (which then picks the sender).
+SMS_TWILIO_FROM = env_str("SMS_TWILIO_FROM")
+SMS_TWILIO_MESSAGING_SERVICE_SID = env_str("SMS_TWILIO_MESSAGING_SERVICE_SID")
 # Who gets the supervision notices (督辦通知) of an overdue stage, first rung first; every
 # CASEWORK_SUPERVISION_REPEAT_DAYS the stage stays overdue, the next notice goes one rung up. Rungs
 # are the names casework.escalation.recipients knows: handler, reviewer, supervisor, manager. A

@@ -17,6 +17,21 @@ if env_bool("CAPTCHA_TEST_MODE", False):
 CAPTCHA_TEST_MODE = False
 CELERY_TASK_ALWAYS_EAGER = False
 
+# Backends that send nothing: the citizen would be told "we sent you a text" while it went to a log.
+LOGGING_SMS_BACKENDS = {"notifications.sms.LoggingSMSBackend", "notifications.outbox.LoggingSMSBackend"}
+
+
+def refuse_silent_sms(backend, disabled):
+    """Production sends text messages through a real gateway, or says it sends none."""
+    if backend in LOGGING_SMS_BACKENDS and not disabled:
+        raise ImproperlyConfigured(
+            "CASEWORK_SMS_BACKEND only writes text messages to the log. Configure a gateway "
+            "(e.g. notifications.sms.TwilioSMSBackend) or set SMS_DISABLED=true to send no SMS."
+        )
+
+
+refuse_silent_sms(CASEWORK_SMS_BACKEND, SMS_DISABLED)  # noqa: F405 - from base
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Health probes of the orchestrator or load balancer talk plain HTTP to the container.

@@ -85,6 +85,17 @@ def erase_case(case, run_id, retention_days, now=None):
             erased.append(f"message addresses ({sent_to})")
         if errors:
             erased.append(f"message errors ({errors})")
+        # Letters for the post room keep the envelope's name and address (the notifications app's
+        # model, looked up by name: casework does not import the apps around it).
+        letter_model = apps.get_model("notifications", "Letter")
+        addressed = [
+            letter.pk
+            for letter in letter_model.objects.filter(message__case=case)
+            if letter.recipient_name or letter.postal_address
+        ]
+        if addressed:
+            letter_model.objects.filter(pk__in=addressed).update(recipient_name="", postal_address="")
+            erased.append(f"letter addresses ({len(addressed)})")
 
         for _holding, erase in _CASE_DATA:
             erased += erase(case)

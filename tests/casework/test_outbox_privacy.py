@@ -84,7 +84,7 @@ def test_the_retention_run_erases_delivery_errors_of_erased_cases(settings):
 def test_the_default_sms_backend_logs_neither_the_text_nor_the_number(caplog):
     from notifications.outbox import LoggingSMSBackend
 
-    with caplog.at_level("INFO", logger="notifications.outbox"):
+    with caplog.at_level("INFO", logger="notifications"):
         LoggingSMSBackend().send("0912345678", "您的新查詢碼：K7Q2-9XPA")
     logged = caplog.text
     assert "SMS to" in logged

@@ -11,6 +11,7 @@ from demo import mailbox as mailbox_demo
 from demo import partners as partners_demo
 from demo import reception as reception_demo
 from demo import reception_inspections as inspections_demo
+from demo import replies as replies_demo
 from demo import site as portal_demo
 from demo import social as social_demo
 from reporting import statistics
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             mailbox_demo.load_mailbox()
             reception_demo.load()
             partners_demo.load_partners()
+            # A reply by letter waiting in the post room.
+            replies_demo.load_letters()
             # After the calendar and the staff: bookings skip holidays and name the officer.
             appointments_demo.load_appointments(home)
             social_demo.load_social()
