@@ -1,5 +1,6 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.appeals import TrackingForm
@@ -24,5 +25,8 @@ class CitizenLoginForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = _("E-mail address or phone number")
-        self.fields["login"].help_text = _("A phone number with its country code, such as +886912345678.")
+        if "phone" in settings.ACCOUNT_LOGIN_METHODS:
+            self.fields["login"].label = _("E-mail address or phone number")
+            self.fields["login"].help_text = _("A phone number with its country code, such as +886912345678.")
+        else:
+            self.fields["login"].label = _("E-mail address")

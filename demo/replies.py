@@ -17,14 +17,18 @@ LETTER_CASE = {
 
 
 def load_letters():
-    """Once: register the letter, accept it; its message goes to the post room by letter."""
+    """Once: register the letter and answer it; the receipt and the reply go to the post room."""
     if Letter.objects.exists():
         return
     intake = get_user_model().objects.filter(username="intake").first()
     if intake is None:
         return
     case, _code = workflow.register_case(actor=intake, channel=Channel.LETTER, **LETTER_CASE)
-    workflow.accept(case, intake, note="")
+    workflow.answer_directly(
+        case,
+        intake,
+        "敬老乘車卡請令尊攜帶身分證及一吋照片一張，至戶籍所在地區公所社會課辦理，當場即可領卡。",
+    )
     # Delivered now rather than by the worker, so the post room shows it right after loading.
     outbox.deliver_due(
         message_ids=list(

@@ -206,6 +206,7 @@ def take_in(raw, *, mailbox, received_at=None):
                     content=parsed.text,
                     language=parsed.language,
                     reply_channel=Channel.EMAIL,
+                    acknowledged=True,
                     received_at=received_at,
                     citizen_name=parsed.sender_name[:100],
                     citizen_email=parsed.sender_email[:254],

@@ -87,7 +87,7 @@ def file_by_hand(item, actor, **case_fields):
     with uploads_kept_only_on_commit(accepted) as uploads, effects.unit_of_work():
         item = _waiting(item)
         case, code = workflow.register_case(
-            actor=actor, channel=Channel.EMAIL, reply_channel=Channel.EMAIL, **case_fields
+            actor=actor, channel=Channel.EMAIL, reply_channel=Channel.EMAIL, acknowledged=True, **case_fields
         )
         for upload in uploads:
             attach_stored(case, upload, actor)

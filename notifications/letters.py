@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from casework import access, roles
-from casework.models import Channel, OutboxMessage
+from casework.models import Channel, Event, OutboxMessage
 
 from . import outbox
 from .models import Letter
@@ -50,9 +50,20 @@ def queue_letter(message, subject, body):
     )
 
 
+# The steps a letter is posted for: the receipt, a refusal, a request the citizen must answer, the
+# reply and the end of the case. Every other step shows on the portal (and goes by e-mail if given).
+POSTED_STEPS = (
+    Event.Kind.REGISTERED,
+    Event.Kind.REJECTED,
+    Event.Kind.INFORMATION_REQUESTED,
+    Event.Kind.REPLIED,
+    Event.Kind.CLOSED,
+)
+
+
 def register():
     outbox.register_transport(OutboxMessage.Channel.LETTER, queue_letter)
-    outbox.register_reply_route(Channel.LETTER, letter_route)
+    outbox.register_reply_route(Channel.LETTER, letter_route, kinds=POSTED_STEPS)
 
 
 # --- The post room -------------------------------------------------------------------------------

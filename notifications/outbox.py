@@ -70,18 +70,22 @@ def queue(template, *, dedupe_key, case=None, user=None, address="", channel="em
 # Apps that bring cases in by their own channel (partner API, social platforms) answer the same way:
 # case channel -> route(case) -> (outbox channel, address) or None to fall back to e-mail/SMS.
 # Registered from the app's ready(), so this module imports none of them.
+# `kinds`: the case events a route carries (None: all); a route that costs the office or the
+# citizen something per message (a posted letter) carries only the steps worth it, and the others go
+# by e-mail or SMS where the citizen gave one, else the portal shows them.
 REPLY_ROUTES = {}
 
 
-def register_reply_route(case_channel, route):
-    REPLY_ROUTES[case_channel] = route
+def register_reply_route(case_channel, route, kinds=None):
+    REPLY_ROUTES[case_channel] = (route, frozenset(kinds) if kinds is not None else None)
 
 
-def citizen_contact(case):
+def citizen_contact(case, event_kind=None):
     """(channel, address) the citizen is told through: the way the case came in where its app
     registered a route, else e-mail, else SMS to their phone unless the office sends no SMS."""
-    route = REPLY_ROUTES.get(case.reply_channel) or REPLY_ROUTES.get(case.channel)
-    contact = route(case) if route else None
+    route, kinds = REPLY_ROUTES.get(case.reply_channel) or REPLY_ROUTES.get(case.channel) or (None, None)
+    carries = kinds is None or event_kind is None or event_kind in kinds
+    contact = route(case) if route and carries else None
     if contact:
         return contact
     if case.citizen_email:
@@ -96,8 +100,11 @@ def queue_for_event(event):
     """The citizen's message for a public event of their case; staff-only kinds are never sent."""
     if not citizen_vocabulary.is_for_citizen(event):
         return None
+    if (event.data or {}).get("acknowledged"):
+        # The channel that filed the case answered it itself, with the reference and access code.
+        return None
     case = event.case
-    channel, address = citizen_contact(case)
+    channel, address = citizen_contact(case, event.kind)
     return queue(
         "case_event",
         dedupe_key=f"event:{event.pk}",

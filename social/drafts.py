@@ -144,6 +144,7 @@ def confirm(draft, actor, *, category, subject, content, language=None):
             content=content,
             language=language or draft.account.language,
             received_at=draft.first_message_at,
+            acknowledged=True,
         )
         _close(draft, actor, SocialDraft.State.CONFIRMED, case=case)
         channel, address = outbox.citizen_contact(case)

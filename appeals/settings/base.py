@@ -445,9 +445,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Citizen accounts (django-allauth; citizen_accounts, docs/channels-accounts.md) --------------
 # Optional for citizens: filing and tracking with reference and access code work without one.
 ACCOUNT_ADAPTER = "citizen_accounts.adapter.CitizenAccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# A phone number is verified by SMS, so an office that sends none (SMS_DISABLED) offers e-mail only.
+ACCOUNT_LOGIN_METHODS = {"email"} if SMS_DISABLED else {"email", "phone"}
 ACCOUNT_FORMS = {"login": "citizen_accounts.forms.CitizenLoginForm"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", *([] if SMS_DISABLED else ["phone"]), "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 # The username is random (never typed nor shown); messages name the citizen by e-mail address.
 ACCOUNT_USER_DISPLAY = "citizen_accounts.adapter.user_display"
@@ -457,7 +458,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
-ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_ENABLED = not SMS_DISABLED
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 # Never say whether an e-mail address or phone number has an account.
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -145,6 +145,7 @@ def register_case(
     received_at=None,
     visit=None,
     citizen_confirmed=False,
+    acknowledged=False,
     **citizen,
 ):
     """Register a new case; returns (case, access_code). The access code is shown to the citizen once.
@@ -153,6 +154,8 @@ def register_case(
     citizen filed it themselves (online form or partner system). language defaults to the site's
     source language (settings.LANGUAGE_CODE). `visit`: the walk-in visit the case comes from.
     `citizen_confirmed`: the citizen confirmed the registered record (the register's signature).
+    `acknowledged`: the channel answers the citizen itself with the reference and access code (the
+    mailbox, a social platform), so the registration's own message is not sent as well.
     """
     if actor is None and channel not in FILED_WITHOUT_STAFF:
         raise TransitionNotAllowed(_("Only online cases can be filed without a member of staff."))
@@ -176,7 +179,7 @@ def register_case(
     )
     code = case.set_access_code()
     recorder = DatabaseRecorder()
-    _open_timeline(Step(case, actor, recorder), save=recorder.save)
+    _open_timeline(Step(case, actor, recorder), save=recorder.save, acknowledged=acknowledged)
     if visit is not None:
         visit.case = case
         visit.save(update_fields=["case"])
@@ -184,7 +187,7 @@ def register_case(
     return case, code
 
 
-def _open_timeline(step, save):
+def _open_timeline(step, save, acknowledged=False):
     case = step.case
     case.stage_started_on = timezone.localtime(case.received_at).date()
     # Fixed now, by the case's category and priority: a later change of the limits is for new cases.
@@ -198,6 +201,7 @@ def _open_timeline(step, save):
         ),
         public=True,
         channel=case.channel,
+        **({"acknowledged": True} if acknowledged else {}),
     )
 
 

@@ -148,7 +148,7 @@ def test_outbox_no_countdown_exceeds_the_visibility_timeout():
 
 def test_outbox_citizen_without_e_mail_gets_an_sms_through_the_logging_backend(caplog):
     case = CaseFactory(citizen_email="", citizen_phone="0912345678", language="zh-hant")
-    with caplog.at_level("INFO", logger="notifications.outbox"):
+    with caplog.at_level("INFO", logger="notifications.sms"):
         workflow.reject(case, staff("Intake officer"), "非本府權責")
         assert notifications.deliver_due() == 1
     message = OutboxMessage.objects.get(case=case)

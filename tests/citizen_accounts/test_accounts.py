@@ -466,3 +466,27 @@ def test_signing_out_leads_to_the_sign_in_page_which_says_so(client):
     assert response.status_code == 302 and response["Location"] == LOGIN
     assert "_auth_user_id" not in client.session
     assert 'class="govuk-notification-banner' in client.get(LOGIN).content.decode()
+
+
+def test_an_office_that_sends_no_sms_offers_no_phone_sign_in_nor_verification():
+    """Settings are read once at start-up, so this starts them afresh with SMS_DISABLED=true."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps([sorted(settings.ACCOUNT_LOGIN_METHODS), settings.ACCOUNT_SIGNUP_FIELDS, "
+        "settings.ACCOUNT_PHONE_VERIFICATION_ENABLED]))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "appeals.settings.test", "SMS_DISABLED": "true"}
+    output = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True
+    )
+    assert output.returncode == 0, output.stderr
+    methods, fields, verification = json.loads(output.stdout.strip().splitlines()[-1])
+    assert methods == ["email"] and not any(field.startswith("phone") for field in fields)
+    assert verification is False

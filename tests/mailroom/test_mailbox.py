@@ -43,6 +43,8 @@ def test_a_citizens_email_becomes_an_email_case_and_is_answered_with_its_referen
     assert code not in str(message.context), "the code travels encrypted"
     assert Case.objects.get().check_access_code_hash(code)[0]
     assert ProcessedMessage.objects.get().case == case
+    # The answer is the one message: the registration's own notice would tell them nothing more.
+    assert OutboxMessage.objects.filter(case=case).count() == 1
 
 
 def test_an_english_email_is_answered_in_english(settings):

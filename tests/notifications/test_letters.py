@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from casework import roles, workflow
-from casework.models import Channel, OutboxMessage, PersonalDataAccess
+from casework.models import Category, Channel, OutboxMessage, PersonalDataAccess
 from notifications import letters, outbox
 from notifications.models import Letter
 from tests.factories import CaseFactory, staff
@@ -148,7 +148,7 @@ def test_the_demo_has_a_reply_by_letter_waiting_in_the_post_room(db):
     staff(roles.INTAKE_OFFICER, username="intake")
     replies_demo.load_letters()
     replies_demo.load_letters()
-    # The acknowledgement of receipt and the acceptance, once however often the demo is loaded.
+    # The acknowledgement of receipt and the reply, once however often the demo is loaded.
     queued = list(Letter.objects.all())
     assert len(queued) == 2 and {letter.state for letter in queued} == {Letter.State.QUEUED}
     assert {letter.message.case.channel for letter in queued} == {Channel.LETTER}
@@ -175,3 +175,26 @@ def test_the_notification_log_shows_the_letter_posted_and_masks_its_address(clie
     inspect = client.get(reverse("ledger:outbox_message", args=[letter.message.pk])).content.decode()
     assert "臺北市中*" in inspect or "臺北市中" in inspect
     assert "重慶南路" not in inspect
+
+
+def test_only_the_steps_worth_posting_go_by_letter_the_others_by_e_mail_or_the_portal(intake):
+    fields = {"channel": Channel.LETTER, "category": Category.INQUIRY, "citizen_address": ADDRESS}
+    by_post = CaseFactory(**fields, citizen_email="", citizen_phone="")
+    with_email = CaseFactory(**fields, citizen_email="chen@example.net", citizen_phone="")
+    for case in (by_post, with_email):
+        workflow.accept(case, intake, "")
+        workflow.answer_directly(case, intake, "敬老乘車卡請持身分證至區公所辦理。")
+    outbox.deliver_due()
+    # Accepting is shown on the portal (and e-mailed where the citizen gave an address); the reply is
+    # posted.
+    assert [(m.template, m.channel) for m in OutboxMessage.objects.filter(case=by_post)] == [
+        ("case_event", OutboxMessage.Channel.LETTER)
+    ]
+    assert Letter.objects.get(message__case=by_post).message.context["event"] == (
+        by_post.events.get(kind="replied").pk
+    )
+    assert sorted(OutboxMessage.objects.filter(case=with_email).values_list("channel", flat=True)) == [
+        OutboxMessage.Channel.EMAIL,
+        OutboxMessage.Channel.LETTER,
+    ]
+    assert Letter.objects.filter(message__case=by_post).count() == 1

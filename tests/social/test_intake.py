@@ -94,6 +94,10 @@ def test_confirming_files_a_social_case_in_intakes_inbox_and_sends_the_code_on_w
     assert set(SocialMessage.objects.values_list("text", flat=True)) == {""}
     # The reference and access code went to the citizen as a WeChat customer-service message.
     code_message = OutboxMessage.objects.get(template="social_registered")
+    # One message on WeChat, the one with the code: the registration's own notice is not sent too.
+    assert list(OutboxMessage.objects.filter(case=case).values_list("template", flat=True)) == [
+        "social_registered"
+    ]
     assert code_message.channel == OutboxMessage.Channel.SOCIAL
     assert code_message.address == f"{draft.account.pk}:{OPENID}"
     assert code_message.context["code"].startswith("enc1:")
