@@ -15,6 +15,9 @@ from .attachments import remove_orphaned_files
 from .models import OnlineSubmission
 
 ONLINE_SUBMISSION_KEPT = timedelta(days=1)
+# A partner's Idempotency-Key is honoured for a day, like the web form's token: its stored first
+# answer holds the access code, which must not outlive the retries it is kept for.
+PARTNER_SUBMISSION_KEPT = timedelta(days=1)
 # A filing writes its files a moment before it commits their rows: younger files may be in flight.
 ORPHANED_FILE_GRACE = timedelta(hours=1)
 
@@ -30,5 +33,14 @@ def run(now=None):
         "online_submissions": OnlineSubmission.objects.filter(
             created_at__lt=now - ONLINE_SUBMISSION_KEPT
         ).delete()[0],
+        "partner_submissions": _expired_partner_submissions(now).delete()[0],
         "orphaned_files": remove_orphaned_files(older_than=now - ORPHANED_FILE_GRACE),
     }
+
+
+def _expired_partner_submissions(now):
+    # By name: the casework app does not import the channels built on it.
+    from django.apps import apps
+
+    model = apps.get_model("partner_api", "PartnerSubmission")
+    return model.objects.filter(created_at__lt=now - PARTNER_SUBMISSION_KEPT)

@@ -11,8 +11,10 @@ class MailroomConfig(AppConfig):
     verbose_name = _("Complaint mailbox")
 
     def ready(self):
+        from casework.workflow import erasure
         from notifications import outbox
 
-        from . import acknowledgements
+        from . import acknowledgements, review
 
         outbox.register_renderer("mailroom_", acknowledgements.render_message)
+        erasure.register_case_data(review.cases_with_messages, review.erase_messages_of_case)

@@ -113,3 +113,21 @@ def dismiss(item, actor, reason):
         item.resolved_at = timezone.now()
         item.save(update_fields=["state", "dismissal_reason", "resolved_by", "resolved_at"])
     return item
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+
+def cases_with_messages():
+    """Ids of the cases filed from a reviewed e-mail whose whole message is still kept."""
+    return set(
+        ReviewItem.objects.filter(case__isnull=False)
+        .exclude(raw_message="")
+        .values_list("case_id", flat=True)
+    )
+
+
+def erase_messages_of_case(case):
+    """Part of the case's erasure: the e-mail it was filed from goes with its other personal data."""
+    erased = ReviewItem.objects.filter(case=case).exclude(raw_message="").update(raw_message="")
+    return [f"mailbox messages ({erased})"] if erased else []

@@ -175,3 +175,25 @@ def test_the_queue_shows_the_mailboxs_last_successful_poll_and_last_error(client
     assert BOX in page
     assert "AUTHENTICATIONFAILED" in page
     assert "data-last-success" in page
+
+
+def test_the_e_mail_a_case_was_filed_from_is_erased_with_the_cases_personal_data(waiting_item):
+    from casework.workflow.erasure import erase_case
+    from mailroom import review
+
+    officer = staff(roles.INTAKE_OFFICER)
+    case, _code = review.file_by_hand(
+        waiting_item,
+        officer,
+        category="complaint",
+        subject="路燈故障",
+        content="中山路三段的路燈壞了。",
+        citizen_email="wang@example.net",
+        language="zh-hant",
+    )
+    assert case.pk in review.cases_with_messages()
+    record = erase_case(case, "00000000-0000-0000-0000-000000000001", 1095)
+    waiting_item.refresh_from_db()
+    assert waiting_item.raw_message == "" and waiting_item.case == case
+    assert "mailbox messages (1)" in " ".join(record.fields)
+    assert case.pk not in review.cases_with_messages()

@@ -103,3 +103,19 @@ def test_concurrent_retries_file_one_case(partner):
     assert {answer.status_code for answer in answers} == {201}
     assert len({answer.json()["reference"] for answer in answers}) == 1
     assert Case.objects.count() == 1
+
+
+def test_a_key_and_its_stored_answer_are_forgotten_after_a_day(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework import housekeeping
+
+    file_case(api, key="day-old")
+    submission = PartnerSubmission.objects.get()
+    assert housekeeping.run()["partner_submissions"] == 0
+    PartnerSubmission.objects.filter(pk=submission.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert housekeeping.run()["partner_submissions"] == 1
+    # The access code in the first answer is gone with it; the case stays.
+    assert not PartnerSubmission.objects.exists() and Case.objects.count() == 1
