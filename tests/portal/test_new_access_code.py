@@ -164,6 +164,6 @@ def test_a_code_sent_by_sms_through_the_logging_backend_stays_out_of_the_log(cap
     case, _code = filed(citizen_email="", citizen_phone="0912345678")
     outbox.deliver_due()
     workflow.reissue_access_code(case, None)
-    with caplog.at_level("INFO", logger="notifications.outbox"):
+    with caplog.at_level("INFO", logger="notifications.sms"):
         assert outbox.deliver_due() == 1
     assert "SMS to" in caplog.text and not re.search(r"\b[A-HJ-NP-Z2-9]{12}\b", caplog.text)
