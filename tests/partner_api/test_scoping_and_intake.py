@@ -64,9 +64,7 @@ def test_a_partners_case_is_in_the_intake_inbox_like_a_web_case(admin_access, cl
     assert reference in page.content.decode()
 
 
-@pytest.mark.parametrize(
-    "language, expected", [("en", "This field is required."), ("zh-Hant", "必要欄位")]
-)
+@pytest.mark.parametrize("language, expected", [("en", "This field is required."), ("zh-Hant", "必要欄位")])
 def test_bad_input_is_explained_field_by_field_in_the_requests_language(api, language, expected):
     answer = api.post(
         "/api/v1/cases/", {"category": "nonsense"}, format="json", HTTP_ACCEPT_LANGUAGE=language
