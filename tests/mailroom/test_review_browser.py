@@ -35,7 +35,8 @@ def test_intake_files_an_unreadable_email_by_hand(live_server, page, artifacts_d
         save_screenshot(page, artifacts_dir / f"mailbox-review-queue-{width}.png", full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.click(f"[data-review-item='{item.pk}'] a")
+    with page.expect_navigation():
+        page.click(f"[data-review-item='{item.pk}'] a")
     assert page.locator("[data-sender]").inner_text().strip().endswith("<chen.xj@example.org>")
     assert "公園的水池" in page.locator("[data-text]").inner_text()
     assert_accessible(page)

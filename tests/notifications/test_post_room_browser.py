@@ -35,8 +35,8 @@ def test_intake_prints_a_queued_letter_and_marks_it_posted(
     assert letter.state == Letter.State.PRINTED
 
     page.goto(f"{server}/admin/post-room/")
-    page.locator(f"tr[data-letter='{letter.pk}']").get_by_role("button", name="標示已寄出").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"tr[data-letter='{letter.pk}']").get_by_role("button", name="標示已寄出").click()
     assert reference in page.locator("#recently-posted").inner_text()
     letter.refresh_from_db()
     assert letter.state == Letter.State.POSTED and letter.posted_by.username == "intake"

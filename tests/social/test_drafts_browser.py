@@ -24,8 +24,10 @@ def test_intake_confirms_the_demo_draft_as_a_case(live_server, demo_site_transac
     assert_accessible(page)
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    row.get_by_role("link", name=draft.number).click()
+    with page.expect_navigation():
+        row.get_by_role("link", name=draft.number).click()
     chat = page.locator("[data-messages] li")
+    chat.first.wait_for()
     assert chat.count() == 2
     for _message_id, text in MESSAGES:
         assert text in page.locator("[data-messages]").inner_text()
