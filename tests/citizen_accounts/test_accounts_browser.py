@@ -78,3 +78,12 @@ def test_sign_in_my_appeals_add_a_case_and_send_information(
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
     assert case.events.filter(kind=Event.Kind.INFORMATION_RECEIVED, text__contains="忠孝復興站").exists()
+
+    # In each language, the list fits a phone's width: no sideways scrolling for the longest status.
+    from tests.casework.test_browser_phone import page_overflow
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    for language in ("zh-hant", "zh-hans", "en"):
+        page.goto(f"{server}/{language}/accounts/appeals/")
+        assert page.locator("#my-appeals tbody tr").count() == 3
+        assert page_overflow(page) <= 0, language

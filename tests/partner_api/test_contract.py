@@ -152,6 +152,8 @@ def test_the_schema_and_the_docs_page_are_served_without_a_key(client, db):
     assert docs.status_code == 200
     page = docs.content.decode()
     assert "POST /api/v1/cases/" in page and "Idempotency-Key" in page
+    # The header to send is shown whole, its placeholder as text rather than swallowed as a tag.
+    assert "Authorization: Api-Key &lt;key&gt;" in page
     # The site's policy allows no script at all: the page needs none, from us or a CDN.
     assert "<script" not in page
     assert "script-src 'self'" in docs["Content-Security-Policy"]
