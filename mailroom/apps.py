@@ -18,3 +18,4 @@ class MailroomConfig(AppConfig):
 
         outbox.register_renderer("mailroom_", acknowledgements.render_message)
         erasure.register_case_data(review.cases_with_messages, review.erase_messages_of_case)
+        erasure.register_unfiled_data(review.dismissed_messages_due, review.erase_dismissed_message)

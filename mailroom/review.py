@@ -119,15 +119,41 @@ def dismiss(item, actor, reason):
 
 
 def cases_with_messages():
-    """Ids of the cases filed from a reviewed e-mail whose whole message is still kept."""
+    """Ids of the cases filed from a reviewed e-mail whose message, sender or subject is still kept."""
     return set(
         ReviewItem.objects.filter(case__isnull=False)
-        .exclude(raw_message="")
+        .exclude(raw_message="", sender="", subject="")
         .values_list("case_id", flat=True)
     )
 
 
 def erase_messages_of_case(case):
     """Part of the case's erasure: the e-mail it was filed from goes with its other personal data."""
-    erased = ReviewItem.objects.filter(case=case).exclude(raw_message="").update(raw_message="")
+    erased = sum(1 for item in ReviewItem.objects.filter(case=case) if _erased_fields(item))
     return [f"mailbox messages ({erased})"] if erased else []
+
+
+# What an e-mail holds of its sender. A dismissed one is kept for the retention period (a dismissal
+# can be looked back on), then erased like a walk-in visit that opened no case.
+MESSAGE_FIELDS = ["raw_message", "sender", "subject"]
+
+
+def dismissed_messages_due(cutoff):
+    """E-mails dismissed before the cutoff that still hold the message, its sender or subject."""
+    return ReviewItem.objects.filter(state=ReviewItem.State.DISMISSED, resolved_at__lt=cutoff).exclude(
+        raw_message="", sender="", subject=""
+    )
+
+
+def erase_dismissed_message(item):
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    return _erased_fields(item)
+
+
+def _erased_fields(item):
+    erased = [name for name in MESSAGE_FIELDS if getattr(item, name)]
+    for name in erased:
+        setattr(item, name, "")
+    if erased:
+        item.save(update_fields=erased)
+    return erased

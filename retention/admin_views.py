@@ -4,6 +4,7 @@ The ledger can only be read here, never changed; its views and menu item are reg
 casework.wagtail_hooks.
 """
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -19,10 +20,27 @@ from casework.models import Case, DeletionRecord, Visit
 LEDGER_ROLES = (roles.AUDITOR, roles.SUPERVISOR, roles.ADMINISTRATOR)
 
 
+def _other_model(prefix):
+    """The model named by an erased name's prefix ("mailroom.reviewitem 12"), for records of what
+    another app kept outside any case; None for the case's own names and a visit's."""
+    label, _sep, _pk = prefix.partition(" ")
+    if "." not in label:
+        return None
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
 def _label(name):
     """A field name in the record as the admin calls it ("visit 3: contacts" → "visit 3: contact details")."""
     prefix, _sep, field = name.rpartition(": ")
-    model = Visit if prefix.startswith("visit") else Case
+    other = _other_model(prefix)
+    if other is not None:
+        model = other
+        prefix = f"{other._meta.verbose_name} {prefix.partition(' ')[2]}"
+    else:
+        model = Visit if prefix.startswith("visit") else Case
     try:
         label = str(model._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:
@@ -30,10 +48,23 @@ def _label(name):
     return f"{prefix}: {label}" if prefix else label
 
 
+def _erased_from(record):
+    """What the record's data belonged to: a case, a walk-in visit, or another app's record."""
+    if record.reference:
+        return record.reference
+    if record.visit_id:
+        return _("Walk-in visit %(id)s") % {"id": record.visit_id}
+    prefix = (record.fields or [""])[0].rpartition(": ")[0]
+    other = _other_model(prefix)
+    if other is not None:
+        return f"{other._meta.verbose_name} {prefix.partition(' ')[2]}"
+    return "—"
+
+
 def deletion_row(record):
     return {
         "erased_at": local_time(record.erased_at, "%Y-%m-%d %H:%M:%S"),
-        "reference": record.reference or _("Walk-in visit %(id)s") % {"id": record.visit_id},
+        "reference": _erased_from(record),
         "fields": ", ".join(_label(name) for name in record.fields),
         "retention_days": record.retention_days,
         "run_id": str(record.run_id),
@@ -42,7 +73,7 @@ def deletion_row(record):
 
 HEADINGS = {
     "erased_at": gettext_lazy("Time"),
-    "reference": gettext_lazy("Case"),
+    "reference": gettext_lazy("Case or record"),
     "fields": gettext_lazy("What was erased"),
     "retention_days": gettext_lazy("Retention period (days)"),
     "run_id": gettext_lazy("Run"),

@@ -5,7 +5,8 @@ settings.PERSONAL_DATA_RETENTION_DAYS, its citizen's personal data is erased: na
 e-mail, address and their lookup hashes, the attachments (files and names), the names, contacts and ID
 numbers of the walk-in visits that belong to it, and the addresses its messages were sent to together
 with their delivery errors (a mail server's error can quote the address). Walk-in
-visits that never opened a case are erased the same way once they are older than the period.
+visits that never opened a case are erased the same way once they are older than the period, and so is
+what other apps keep outside any case (an e-mail staff dismissed from the mailbox's review queue).
 
 What statistics are made of stays: category, channel, dates, department, status, outcome, satisfaction.
 Cases are saved with update_fields, so their `updated_at` does not move and the daily roll-ups are not
@@ -92,6 +93,9 @@ def run(now=None):
         for visit in due_visits(now).only("pk").iterator()
         if erasure.erase_visit(visit, run_id, days, now) is not None
     )
-    if cases or visits:
-        logger.info("Retention run %s erased %d cases and %d visits.", run_id, cases, visits)
+    others = len(erasure.erase_unfiled_data(cutoff(now), run_id, days, now))
+    if cases or visits or others:
+        logger.info(
+            "Retention run %s erased %d cases, %d visits and %d other records.", run_id, cases, visits, others
+        )
     return str(run_id), cases, visits

@@ -35,6 +35,16 @@ def register_case_data(cases_holding, erase):
     _CASE_DATA.append((cases_holding, erase))
 
 
+# Personal data other apps keep that belongs to no case (an e-mail the mailbox could not file and
+# staff dismissed): each registers due(cutoff) -> its items resolved before the cutoff that still
+# hold personal data, and erase(item) -> names of what it erased, run in the item's transaction.
+_UNFILED_DATA = []
+
+
+def register_unfiled_data(due, erase):
+    _UNFILED_DATA.append((due, erase))
+
+
 def cases_with_other_data():
     """Ids of the cases that other apps hold personal data about."""
     ids = set()
@@ -132,6 +142,28 @@ def erase_visit(visit, run_id, retention_days, now=None):
             run_id=run_id,
             retention_days=retention_days,
         )
+
+
+def erase_unfiled_data(cutoff, run_id, retention_days, now=None):
+    """Erase what other apps keep outside any case once it is older than the cutoff; returns the
+    DeletionRecords written, one per item. Its field names read "<app.model> <id>: <field>"."""
+    records = []
+    for due, erase in _UNFILED_DATA:
+        for item in due(cutoff).order_by("pk").iterator():
+            with transaction.atomic():
+                erased = erase(item)
+                if not erased:
+                    continue
+                prefix = f"{item._meta.label_lower} {item.pk}"
+                records.append(
+                    DeletionRecord.objects.create(
+                        erased_at=now or timezone.now(),
+                        fields=[f"{prefix}: {name}" for name in erased],
+                        run_id=run_id,
+                        retention_days=retention_days,
+                    )
+                )
+    return records
 
 
 def encrypted_models():

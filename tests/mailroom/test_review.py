@@ -194,6 +194,59 @@ def test_the_e_mail_a_case_was_filed_from_is_erased_with_the_cases_personal_data
     assert case.pk in review.cases_with_messages()
     record = erase_case(case, "00000000-0000-0000-0000-000000000001", 1095)
     waiting_item.refresh_from_db()
-    assert waiting_item.raw_message == "" and waiting_item.case == case
+    assert (waiting_item.raw_message, waiting_item.sender, waiting_item.subject) == ("", "", "")
+    assert waiting_item.case == case
     assert "mailbox messages (1)" in " ".join(record.fields)
     assert case.pk not in review.cases_with_messages()
+
+
+def test_a_dismissed_e_mail_is_erased_by_the_retention_run_once_the_period_is_over(
+    client, waiting_item, settings
+):
+    from datetime import timedelta
+
+    from casework.models import DeletionRecord
+    from mailroom import review
+    from retention import services as retention
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    supervisor = staff(roles.SUPERVISOR)
+    review.dismiss(waiting_item, supervisor, "廣告信")
+    dismissed_at = ReviewItem.objects.get().resolved_at
+
+    retention.run(now=dismissed_at + timedelta(days=29))
+    assert base_raw_kept(waiting_item), "within the period a dismissal can be looked back on"
+    assert not DeletionRecord.objects.exists()
+
+    retention.run(now=dismissed_at + timedelta(days=31))
+    item = ReviewItem.objects.get()
+    assert (item.raw_message, item.sender, item.subject) == ("", "", "")
+    assert (item.state, item.dismissal_reason) == (ReviewItem.State.DISMISSED, "廣告信")
+    record = DeletionRecord.objects.get()
+    assert record.fields == [f"mailroom.reviewitem {item.pk}: {name}" for name in review.MESSAGE_FIELDS]
+    assert record.retention_days == 30
+    retention.run(now=dismissed_at + timedelta(days=32))
+    assert DeletionRecord.objects.count() == 1, "a second run erases and records nothing"
+
+    client.force_login(supervisor)
+    page = client.get(detail_url(item)).content.decode()
+    assert "data-erased" in page and "wang@example.net" not in page and "路燈故障" not in page
+    client.force_login(staff(roles.AUDITOR))
+    ledger = client.get(reverse("casework_deletion_ledger"))
+    assert ledger.status_code == 200
+    text = ledger.content.decode()
+    # The auditor reads what the record was, in the admin's language, never what it said.
+    assert f"待審閱的電子郵件 {item.pk}" in text or f"e-mail to review {item.pk}" in text
+    assert "mailroom.reviewitem" not in text and "wang@example.net" not in text
+
+
+def test_an_e_mail_still_waiting_is_never_erased_however_old(waiting_item, settings):
+    from datetime import timedelta
+
+    from retention import services as retention
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    retention.run(now=timezone.now() + timedelta(days=400))
+
+    assert base_raw_kept(waiting_item)
+    assert ReviewItem.objects.get().state == ReviewItem.State.WAITING
