@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from casework import access, effects, roles, workflow
 from casework.attachments import attach_stored, uploads_kept_only_on_commit
 from casework.models import Channel
-from casework.workflow import TransitionNotAllowed
+from casework.workflow import TransitionNotAllowed, erasure
 
 from . import mailbox, parsing
 from .models import ReviewItem
@@ -118,42 +118,33 @@ def dismiss(item, actor, reason):
 # --- Retention -----------------------------------------------------------------------------------
 
 
-def cases_with_messages():
-    """Ids of the cases filed from a reviewed e-mail whose message, sender or subject is still kept."""
-    return set(
-        ReviewItem.objects.filter(case__isnull=False)
-        .exclude(raw_message="", sender="", subject="")
-        .values_list("case_id", flat=True)
-    )
-
-
-def erase_messages_of_case(case):
-    """Part of the case's erasure: the e-mail it was filed from goes with its other personal data."""
-    erased = sum(1 for item in ReviewItem.objects.filter(case=case) if _erased_fields(item))
-    return [f"mailbox messages ({erased})"] if erased else []
-
-
 # What an e-mail holds of its sender. A dismissed one is kept for the retention period (a dismissal
 # can be looked back on), then erased like a walk-in visit that opened no case.
 MESSAGE_FIELDS = ["raw_message", "sender", "subject"]
 
 
+def _holding_message():
+    """Review items that still keep the message, its sender or its subject."""
+    return ReviewItem.objects.exclude(**{name: "" for name in MESSAGE_FIELDS})
+
+
+def cases_with_messages():
+    """Ids of the cases filed from a reviewed e-mail whose message, sender or subject is still kept."""
+    return set(_holding_message().filter(case__isnull=False).values_list("case_id", flat=True))
+
+
+def erase_messages_of_case(case):
+    """Part of the case's erasure: the e-mail it was filed from goes with its other personal data."""
+    items = ReviewItem.objects.filter(case=case)
+    erased = sum(1 for item in items if erasure.blank_fields(item, MESSAGE_FIELDS))
+    return [f"mailbox messages ({erased})"] if erased else []
+
+
 def dismissed_messages_due(cutoff):
     """E-mails dismissed before the cutoff that still hold the message, its sender or subject."""
-    return ReviewItem.objects.filter(state=ReviewItem.State.DISMISSED, resolved_at__lt=cutoff).exclude(
-        raw_message="", sender="", subject=""
-    )
+    return _holding_message().filter(state=ReviewItem.State.DISMISSED, resolved_at__lt=cutoff)
 
 
 def erase_dismissed_message(item):
     item = ReviewItem.objects.select_for_update().get(pk=item.pk)
-    return _erased_fields(item)
-
-
-def _erased_fields(item):
-    erased = [name for name in MESSAGE_FIELDS if getattr(item, name)]
-    for name in erased:
-        setattr(item, name, "")
-    if erased:
-        item.save(update_fields=erased)
-    return erased
+    return erasure.blank_fields(item, MESSAGE_FIELDS)

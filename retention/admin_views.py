@@ -32,13 +32,18 @@ def _other_model(prefix):
         return None
 
 
+def _other_record(prefix):
+    """That record as the admin calls it ("e-mail to review 12"), or None."""
+    model = _other_model(prefix)
+    return None if model is None else f"{model._meta.verbose_name} {prefix.partition(' ')[2]}"
+
+
 def _label(name):
     """A field name in the record as the admin calls it ("visit 3: contacts" → "visit 3: contact details")."""
     prefix, _sep, field = name.rpartition(": ")
-    other = _other_model(prefix)
-    if other is not None:
-        model = other
-        prefix = f"{other._meta.verbose_name} {prefix.partition(' ')[2]}"
+    model = _other_model(prefix)
+    if model is not None:
+        prefix = _other_record(prefix)
     else:
         model = Visit if prefix.startswith("visit") else Case
     try:
@@ -54,11 +59,7 @@ def _erased_from(record):
         return record.reference
     if record.visit_id:
         return _("Walk-in visit %(id)s") % {"id": record.visit_id}
-    prefix = (record.fields or [""])[0].rpartition(": ")[0]
-    other = _other_model(prefix)
-    if other is not None:
-        return f"{other._meta.verbose_name} {prefix.partition(' ')[2]}"
-    return "—"
+    return _other_record((record.fields or [""])[0].rpartition(": ")[0]) or "—"
 
 
 def deletion_row(record):

@@ -53,14 +53,19 @@ def cases_with_other_data():
     return ids
 
 
-def _erase_visit(visit):
-    """Blank the visit's personal fields; returns the names of those that held something."""
-    erased = [name for name in VISIT_FIELDS if getattr(visit, name)]
+def blank_fields(instance, names):
+    """Blank the named personal fields of a row; returns the names of those that held something.
+    Only those are saved, so a second erasure writes nothing."""
+    erased = [name for name in names if getattr(instance, name)]
     if erased:
         for name in erased:
-            setattr(visit, name, "")
-        visit.save(update_fields=erased)
+            setattr(instance, name, "")
+        instance.save(update_fields=erased)
     return erased
+
+
+def _erase_visit(visit):
+    return blank_fields(visit, VISIT_FIELDS)
 
 
 def erase_case(case, run_id, retention_days, now=None):

@@ -200,6 +200,7 @@ def test_the_e_mail_a_case_was_filed_from_is_erased_with_the_cases_personal_data
     assert case.pk not in review.cases_with_messages()
 
 
+@pytest.mark.date_sensitive
 def test_a_dismissed_e_mail_is_erased_by_the_retention_run_once_the_period_is_over(
     client, waiting_item, settings
 ):
@@ -240,6 +241,7 @@ def test_a_dismissed_e_mail_is_erased_by_the_retention_run_once_the_period_is_ov
     assert "mailroom.reviewitem" not in text and "wang@example.net" not in text
 
 
+@pytest.mark.date_sensitive
 def test_an_e_mail_still_waiting_is_never_erased_however_old(waiting_item, settings):
     from datetime import timedelta
 
